@@ -1,0 +1,4 @@
+using Skuld.Server;
+
+var app = SkuldApp.Build(args);
+await app.RunAsync();

@@ -1,0 +1,12 @@
+namespace Skuld.Server;
+
+/// <summary>Builds the Skuld web application: the table of contents of the server.</summary>
+public static class SkuldApp
+{
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var app = builder.Build();
+        return app;
+    }
+}

@@ -1,0 +1,31 @@
+namespace Skuld.Store.Audit;
+
+/// <summary>
+/// One directory audit record, shaped like Graph's directoryAudit. Written in the same transaction as
+/// the change it records. Nested parts (initiatedBy, targetResources, additionalDetails) are kept as
+/// the JSON Graph returns, with the actor's ids in their own columns for filtering.
+/// </summary>
+public sealed class AuditEvent
+{
+    public required Guid TenantId { get; init; }
+    public required Guid Id { get; init; }
+    public required DateTimeOffset ActivityDateTime { get; init; }
+    public required string ActivityDisplayName { get; init; }
+    /// <summary><c>UserManagement</c>, <c>GroupManagement</c>, <c>ApplicationManagement</c>, …</summary>
+    public required string Category { get; init; }
+    /// <summary><c>success</c> or <c>failure</c>.</summary>
+    public required string Result { get; init; }
+    public string? ResultReason { get; init; }
+    /// <summary><c>Add</c>, <c>Update</c>, <c>Delete</c>, <c>Assign</c>, <c>Unassign</c>.</summary>
+    public required string OperationType { get; init; }
+    public required Guid CorrelationId { get; init; }
+    public string LoggedByService { get; init; } = "Core Directory";
+    public Guid? InitiatedByUserId { get; init; }
+    public Guid? InitiatedByAppId { get; init; }
+    /// <summary>Graph's <c>initiatedBy</c> object as JSON.</summary>
+    public required string InitiatedBy { get; init; }
+    /// <summary>Graph's <c>targetResources</c> array as JSON.</summary>
+    public required string TargetResources { get; init; }
+    /// <summary>Graph's <c>additionalDetails</c> array as JSON.</summary>
+    public string AdditionalDetails { get; init; } = "[]";
+}
