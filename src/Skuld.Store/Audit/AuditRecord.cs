@@ -1,0 +1,74 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Skuld.Store.Audit;
+
+/// <summary>A property a change modified, with its old and new values as JSON text (as Graph shows them).</summary>
+public sealed record ModifiedProperty(string DisplayName, string? OldValue, string? NewValue);
+
+/// <summary>One object a change touched (Graph's targetResource).</summary>
+public sealed record AuditTarget(
+    Guid Id,
+    string Type,
+    string? DisplayName,
+    string? UserPrincipalName,
+    IReadOnlyList<ModifiedProperty> ModifiedProperties);
+
+/// <summary>Builds <see cref="AuditEvent"/>s in Graph's directoryAudit shape.</summary>
+public static class AuditRecord
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    public static AuditEvent Create(
+        Guid tenantId,
+        Actor actor,
+        string activityDisplayName,
+        string category,
+        string operationType,
+        Guid correlationId,
+        DateTimeOffset at,
+        IReadOnlyList<AuditTarget> targets,
+        string? failureReason = null) => new()
+        {
+            TenantId = tenantId,
+            Id = Guid.CreateVersion7(at),
+            ActivityDateTime = at,
+            ActivityDisplayName = activityDisplayName,
+            Category = category,
+            Result = failureReason is null ? "success" : "failure",
+            ResultReason = failureReason,
+            OperationType = operationType,
+            CorrelationId = correlationId,
+            InitiatedByUserId = actor.UserId,
+            InitiatedByAppId = actor.AppId,
+            InitiatedBy = InitiatedBy(actor),
+            TargetResources = JsonSerializer.Serialize(targets.Select(Target), Json),
+        };
+
+    /// <summary>A value as Graph's modifiedProperties show it: JSON text.</summary>
+    public static string Value<T>(T value) => JsonSerializer.Serialize(value, Json);
+
+    private static string InitiatedBy(Actor actor)
+    {
+        object? user = actor.UserId is { } id
+            ? new { id, displayName = actor.DisplayName, userPrincipalName = actor.UserPrincipalName, ipAddress = (string?)null, userType = (string?)null, homeTenantId = (string?)null, homeTenantName = (string?)null }
+            : null;
+        object? app = actor.AppId is { } appId
+            ? new { appId, displayName = actor.AppDisplayName, servicePrincipalId = actor.ServicePrincipalId, servicePrincipalName = actor.AppDisplayName }
+            : null;
+        return JsonSerializer.Serialize(new { user, app }, Json);
+    }
+
+    private static object Target(AuditTarget t) => new
+    {
+        id = t.Id,
+        displayName = t.DisplayName,
+        type = t.Type,
+        userPrincipalName = t.UserPrincipalName,
+        groupType = (string?)null,
+        modifiedProperties = t.ModifiedProperties.Select(p => new { displayName = p.DisplayName, oldValue = p.OldValue, newValue = p.NewValue }),
+    };
+}
