@@ -1,0 +1,93 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Skuld.Server.Graph;
+
+/// <summary>Reads Graph request bodies strictly and writes Graph responses.</summary>
+public static class GraphJson
+{
+    public const string ContextBase = "https://graph.microsoft.com/v1.0/$metadata#";
+
+    /// <summary>Bodies larger than this are refused before they are read.</summary>
+    public const int MaxBodyBytes = 512 * 1024;
+
+    private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32 };
+
+    /// <summary>
+    /// Reads the request body as one JSON object. Anything else (no body, not JSON, an array, too large)
+    /// gives Graph's error for an unreadable payload.
+    /// </summary>
+    public static async Task<(JsonObject? Body, GraphError? Error)> ReadObjectAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return (null, TooLarge());
+        }
+
+        try
+        {
+            using var buffer = new MemoryStream();
+            var chunk = new byte[16 * 1024];
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+            {
+                if (buffer.Length + read > MaxBodyBytes)
+                {
+                    return (null, TooLarge());
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+
+            if (buffer.Length == 0)
+            {
+                return (null, Unreadable());
+            }
+
+            var node = JsonNode.Parse(buffer.ToArray(), NodeOptions, DocumentOptions);
+            return node is JsonObject obj ? (obj, null) : (null, Unreadable());
+        }
+        catch (JsonException)
+        {
+            return (null, Unreadable());
+        }
+    }
+
+    public static GraphError Unreadable() => new(
+        StatusCodes.Status400BadRequest,
+        "BadRequest",
+        "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.");
+
+    public static GraphError TooLarge() => new(
+        StatusCodes.Status413PayloadTooLarge,
+        "Request_EntityTooLarge",
+        $"The request body exceeds the maximum size of {MaxBodyBytes} bytes.");
+
+    /// <summary>Whether a body member is an OData annotation (<c>@odata.type</c>) that clients may send and we ignore.</summary>
+    public static bool IsAnnotation(string name) => name.StartsWith('@') || name.Contains("@odata.", StringComparison.Ordinal);
+
+    public static IResult Ok(JsonObject body, int statusCode = StatusCodes.Status200OK) =>
+        Results.Text(body.ToJsonString(), "application/json", System.Text.Encoding.UTF8, statusCode);
+
+    /// <summary>A Graph collection: <c>{"@odata.context", ["@odata.count"], "value", ["@odata.nextLink"]}</c>.</summary>
+    public static JsonObject Collection(string context, IEnumerable<JsonNode?> items, long? count = null, string? nextLink = null)
+    {
+        var body = new JsonObject { ["@odata.context"] = ContextBase + context };
+        if (count is { } c)
+        {
+            body["@odata.count"] = c;
+        }
+
+        body["value"] = new JsonArray([.. items]);
+        if (nextLink is not null)
+        {
+            body["@odata.nextLink"] = nextLink;
+        }
+
+        return body;
+    }
+
+    /// <summary>GUIDs are written lower-case, as Graph does.</summary>
+    public static string Id(Guid id) => id.ToString("D");
+}
