@@ -1,0 +1,235 @@
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Skuld.Server.Auth;
+using Skuld.Store;
+using Skuld.Store.Audit;
+using Skuld.Store.Auth;
+using Skuld.Store.Directory;
+
+namespace Skuld.Server.Graph.Users;
+
+/// <summary>Graph v1.0 users: list, read, create, update, delete, /me.</summary>
+public static class UsersEndpoints
+{
+    public static void MapUsers(this RouteGroupBuilder graph)
+    {
+        graph.MapGet("/users", UserListing.ListAsync).RequirePermission(Permission.ReadDirectory);
+        graph.MapGet("/users/{id}", GetAsync).RequirePermission(Permission.ReadDirectory);
+        graph.MapPost("/users", CreateAsync).RequirePermission(Permission.ManageUsers);
+        // Which permission a PATCH needs depends on what it changes: checked in the handler.
+        graph.MapPatch("/users/{id}", UpdateAsync).RequireCaller();
+        graph.MapDelete("/users/{id}", DeleteAsync).RequirePermission(Permission.ManageUsers);
+        graph.MapGet("/me", GetMeAsync).RequireCaller();
+    }
+
+    private static async Task<IResult> GetAsync(string id, HttpContext http, SkuldDb db, CancellationToken ct)
+    {
+        var caller = http.GetCaller();
+        var user = await UserLookup.FindAsync(db, caller.TenantId, id, ct);
+        return user is null ? GraphError.NotFound(id) : await WriteOneAsync(http, db, user, ct);
+    }
+
+    private static async Task<IResult> GetMeAsync(HttpContext http, SkuldDb db, CancellationToken ct)
+    {
+        var caller = http.GetCaller();
+        if (caller.Kind != CallerKind.User)
+        {
+            return new GraphError(StatusCodes.Status400BadRequest, "BadRequest", "/me request is only valid with delegated authentication flow.");
+        }
+
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.TenantId == caller.TenantId && u.Id == caller.PrincipalId, ct);
+        return user is null ? GraphError.NotFound(GraphJson.Id(caller.PrincipalId)) : await WriteOneAsync(http, db, user, ct);
+    }
+
+    /// <summary>One user as Graph returns it, honouring <c>$select</c>.</summary>
+    public static async Task<IResult> WriteOneAsync(HttpContext http, SkuldDb db, User user, CancellationToken ct)
+    {
+        var (selection, error) = UserSelection.Parse(http.Request);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var licenses = UserJson.NeedsLicenses(selection)
+            ? (await UserLicensesLoader.LoadAsync(db, user.TenantId, [user.Id], ct))[user.Id]
+            : UserLicenses.None;
+        var body = new JsonObject { ["@odata.context"] = GraphJson.ContextBase + UserSelection.Context(http.Request, "users", entity: true) };
+        foreach (var (name, value) in UserJson.Write(user, selection, licenses).ToList())
+        {
+            body[name] = value?.DeepClone();
+        }
+
+        return GraphJson.Ok(body);
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext http, SkuldDb db, TimeProvider time, CancellationToken ct)
+    {
+        var caller = http.GetCaller();
+        var (body, readError) = await GraphJson.ReadObjectAsync(http.Request, ct);
+        if (body is null)
+        {
+            return readError!; // ReadObjectAsync returns an error whenever it returns no body
+        }
+
+        var (input, inputError) = UserInput.Read(body, creating: true);
+        if (input is null)
+        {
+            return inputError!; // Read returns an error whenever it returns no input
+        }
+
+        var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == caller.TenantId, ct);
+        var upn = (string)input.Values["userPrincipalName"]!; // required on create
+        if (UpnDomainError(tenant, upn) is { } domainError)
+        {
+            return domainError;
+        }
+
+        if (await UserLookup.UpnTakenAsync(db, tenant.Id, upn, Guid.Empty, ct))
+        {
+            return DuplicateUpn();
+        }
+
+        var now = time.GetUtcNow();
+        var user = new User
+        {
+            TenantId = tenant.Id,
+            Id = Guid.NewGuid(),
+            UserPrincipalName = upn,
+            DisplayName = (string)input.Values["displayName"]!, // required on create
+            CreatedDateTime = now,
+            PasswordHash = SecretHasher.Hash(input.Password!), // required on create
+        };
+        var changes = input.ApplyTo(user);
+        db.Users.Add(user);
+        db.AuditEvents.Add(AuditRecord.Create(
+            tenant.Id, caller.Actor, "Add user", "UserManagement", "Add", Guid.NewGuid(), now,
+            [Target(user, changes)]));
+        if (!await SaveAsync(db, ct))
+        {
+            return DuplicateUpn();
+        }
+
+        http.Response.Headers.Location = $"{http.Request.Scheme}://{http.Request.Host}/v1.0/users/{GraphJson.Id(user.Id)}";
+        var json = UserJson.Write(user, [.. UserJson.DefaultProperties, "accountEnabled", "mailNickname", "usageLocation", "userType", "createdDateTime"], UserLicenses.None);
+        json["@odata.context"] = GraphJson.ContextBase + "users/$entity";
+        return GraphJson.Ok(json, StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> UpdateAsync(string id, HttpContext http, SkuldDb db, TimeProvider time, CancellationToken ct)
+    {
+        var caller = http.GetCaller();
+        var (body, readError) = await GraphJson.ReadObjectAsync(http.Request, ct);
+        if (body is null)
+        {
+            return readError!; // ReadObjectAsync returns an error whenever it returns no body
+        }
+
+        var (input, inputError) = UserInput.Read(body, creating: false);
+        if (input is null)
+        {
+            return inputError!; // Read returns an error whenever it returns no input
+        }
+
+        var needsUsers = input.Values.Keys.Any(k => k != "usageLocation") || input.Password is not null;
+        if ((needsUsers && !caller.Can(Permission.ManageUsers))
+            || (input.Sets("usageLocation") && !caller.Can(Permission.ManageUsageLocation))
+            || (input.Values.Count == 0 && input.Password is null && !caller.Can(Permission.ManageUsers)))
+        {
+            return GraphError.Forbidden();
+        }
+
+        var user = await UserLookup.FindAsync(db, caller.TenantId, id, ct, tracked: true);
+        if (user is null)
+        {
+            return GraphError.NotFound(id);
+        }
+
+        if (input.Values.TryGetValue("userPrincipalName", out var upnValue) && upnValue is string upn)
+        {
+            var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == caller.TenantId, ct);
+            if (UpnDomainError(tenant, upn) is { } domainError)
+            {
+                return domainError;
+            }
+
+            if (await UserLookup.UpnTakenAsync(db, tenant.Id, upn, user.Id, ct))
+            {
+                return DuplicateUpn();
+            }
+        }
+
+        var changes = input.ApplyTo(user);
+        if (input.Password is not null)
+        {
+            user.PasswordHash = SecretHasher.Hash(input.Password);
+        }
+
+        if (changes.Count > 0 || input.Password is not null)
+        {
+            user.Version++;
+            db.AuditEvents.Add(AuditRecord.Create(
+                caller.TenantId, caller.Actor, "Update user", "UserManagement", "Update", Guid.NewGuid(), time.GetUtcNow(),
+                [Target(user, changes)]));
+            if (!await SaveAsync(db, ct))
+            {
+                return DuplicateUpn();
+            }
+        }
+
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> DeleteAsync(string id, HttpContext http, SkuldDb db, TimeProvider time, CancellationToken ct)
+    {
+        var caller = http.GetCaller();
+        var user = await UserLookup.FindAsync(db, caller.TenantId, id, ct, tracked: true);
+        if (user is null)
+        {
+            return GraphError.NotFound(id);
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await UserDeletion.ReleaseLicensesAsync(db, user.TenantId, user.Id, ct);
+        await db.RoleAssignments.Where(r => r.TenantId == user.TenantId && r.PrincipalId == user.Id).ExecuteDeleteAsync(ct);
+        db.Users.Remove(user);
+        db.AuditEvents.Add(AuditRecord.Create(
+            caller.TenantId, caller.Actor, "Delete user", "UserManagement", "Delete", Guid.NewGuid(), time.GetUtcNow(),
+            [Target(user, [])]));
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return Results.NoContent();
+    }
+
+    private static GraphError? UpnDomainError(Tenant tenant, string upn)
+    {
+        var domain = UserInput.DomainOf(upn);
+        return domain == tenant.Domain.ToLowerInvariant() || domain == tenant.InitialDomain.ToLowerInvariant()
+            ? null
+            : GraphError.BadRequest(
+                "The domain portion of the userPrincipalName property is invalid. You must use one of the verified domain names in your organization.");
+    }
+
+    private static GraphError DuplicateUpn() =>
+        GraphError.BadRequest("Another object with the same value for property userPrincipalName already exists.");
+
+    /// <summary>Saves; false when a unique index refused the change (two requests raced for one UPN).</summary>
+    private static async Task<bool> SaveAsync(SkuldDb db, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException)
+        {
+            return false;
+        }
+    }
+
+    private static AuditTarget Target(User user, IReadOnlyList<(string Name, object? Old, object? New)> changes) => new(
+        user.Id, "User", user.DisplayName, user.UserPrincipalName,
+        [.. changes.Select(c => new ModifiedProperty(Pascal(c.Name), AuditRecord.Value(c.Old), AuditRecord.Value(c.New)))]);
+
+    // Entra's audit names properties in PascalCase (UsageLocation, DisplayName).
+    private static string Pascal(string name) => char.ToUpperInvariant(name[0]) + name[1..];
+}
