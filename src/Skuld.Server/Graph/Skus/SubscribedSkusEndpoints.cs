@@ -48,7 +48,7 @@ public static class SubscribedSkusEndpoints
     private static async Task<List<JsonObject>> LoadAsync(SkuldDb db, Guid tenantId, Guid? skuId, CancellationToken ct)
     {
         var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == tenantId, ct);
-        var catalogue = await TenantCatalogue.LoadAsync(db, tenantId, ct);
+        var catalogue = await LicenseSnapshots.LoadCatalogueAsync(db, tenantId, ct);
         var counters = await db.TenantSkus.AsNoTracking()
             .Where(s => s.TenantId == tenantId && (skuId == null || s.SkuId == skuId))
             .ToListAsync(ct);

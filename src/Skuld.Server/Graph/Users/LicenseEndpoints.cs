@@ -43,9 +43,12 @@ public static class LicenseEndpoints
 
         var result = await DirectLicensing.AssignAsync(
             db, caller.TenantId, user.Id, request.Add, request.Remove, caller.Actor, CorrelationId(http), time, ct);
-        if (result.Failure is { } failure)
+        switch (result)
         {
-            return ToGraph(failure);
+            case DirectLicenseResult.Refused refused:
+                return ToGraph(refused.Failure);
+            case DirectLicenseResult.UserNotFound:
+                return GraphError.NotFound(id);
         }
 
         db.ChangeTracker.Clear();

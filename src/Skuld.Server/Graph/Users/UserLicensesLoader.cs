@@ -11,7 +11,8 @@ public static class UserLicensesLoader
     public static async Task<IReadOnlyDictionary<Guid, UserLicenses>> LoadAsync(
         SkuldDb db, Guid tenantId, IReadOnlyCollection<Guid> userIds, CancellationToken ct)
     {
-        var tenant = await LicenseSnapshots.LoadTenantAsync(db, tenantId, ct);
+        var tenant = await LicenseSnapshots.LoadTenantAsync(db, tenantId, ct)
+            ?? throw new InvalidOperationException($"Tenant {tenantId} of an authenticated caller does not exist.");
         var rows = (await db.LicenseAssignments.AsNoTracking()
             .Where(a => a.TenantId == tenantId && userIds.Contains(a.UserId))
             .ToListAsync(ct))
@@ -19,7 +20,7 @@ public static class UserLicensesLoader
         return userIds.Distinct().ToDictionary(id => id, id =>
         {
             var userRows = rows[id].ToList();
-            var effective = LicenseEngine.Effective(tenant, userRows.Select(LicenseSnapshots.ToState));
+            var effective = LicenseEngine.Effective(tenant, userRows.Select(r => r.ToState()));
             return new UserLicenses(userRows, effective, sku => tenant.Skus.TryGetValue(sku, out var stock) ? stock.Product : null);
         });
     }

@@ -15,13 +15,13 @@ public static class UserLookup
             return users.FirstOrDefaultAsync(u => u.TenantId == tenantId && u.Id == id, ct);
         }
 
-        var key = idOrUpn.ToUpperInvariant();
-        return users.FirstOrDefaultAsync(u => u.TenantId == tenantId && u.UserPrincipalName.ToUpper() == key, ct);
+        var key = User.KeyOf(idOrUpn);
+        return users.FirstOrDefaultAsync(u => u.TenantId == tenantId && u.UserPrincipalNameKey == key, ct);
     }
 
     public static Task<bool> UpnTakenAsync(SkuldDb db, Guid tenantId, string upn, Guid exceptUserId, CancellationToken ct)
     {
-        var key = upn.ToUpperInvariant();
-        return db.Users.AnyAsync(u => u.TenantId == tenantId && u.Id != exceptUserId && u.UserPrincipalName.ToUpper() == key, ct);
+        var key = User.KeyOf(upn);
+        return db.Users.AnyAsync(u => u.TenantId == tenantId && u.Id != exceptUserId && u.UserPrincipalNameKey == key, ct);
     }
 }

@@ -5,6 +5,7 @@ using Skuld.Store;
 using Skuld.Store.Audit;
 using Skuld.Store.Auth;
 using Skuld.Store.Directory;
+using Skuld.Store.Licensing;
 
 namespace Skuld.Server.Graph.Users;
 
@@ -189,7 +190,7 @@ public static class UsersEndpoints
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await UserDeletion.ReleaseLicensesAsync(db, user.TenantId, user.Id, ct);
+        await LicenseSeats.DeleteUserLicensesAsync(db, user.TenantId, user.Id, ct);
         await db.RoleAssignments.Where(r => r.TenantId == user.TenantId && r.PrincipalId == user.Id).ExecuteDeleteAsync(ct);
         db.Users.Remove(user);
         db.AuditEvents.Add(AuditRecord.Create(
