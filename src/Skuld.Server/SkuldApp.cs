@@ -1,3 +1,5 @@
+using Skuld.Server.Auth;
+
 namespace Skuld.Server;
 
 /// <summary>Builds the Skuld web application: the table of contents of the server.</summary>
@@ -6,7 +8,10 @@ public static class SkuldApp
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        builder.Services.AddSkuldAuth();
         var app = builder.Build();
+        app.UseSkuldAuth();
+        app.MapSkuldAuth();
         return app;
     }
 }
