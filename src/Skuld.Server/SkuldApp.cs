@@ -1,4 +1,5 @@
 using Skuld.Server.Auth;
+using Skuld.Store;
 
 namespace Skuld.Server;
 
@@ -8,6 +9,7 @@ public static class SkuldApp
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        builder.Services.AddSkuldStore(builder.Configuration["Skuld:Store"] is { } store ? StoreLocation.Parse(store) : StoreLocation.Default);
         builder.Services.AddSkuldAuth();
         var app = builder.Build();
         app.UseSkuldAuth();

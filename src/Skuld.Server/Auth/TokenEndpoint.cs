@@ -102,13 +102,10 @@ internal static class TokenEndpoint
             return OAuthError.MissingParameter("password");
         }
 
-        var upn = username.ToLowerInvariant();
-#pragma warning disable CA1862 // EF translates ToLower() on both providers; string.Equals(..., OrdinalIgnoreCase) it cannot.
         var user = await db.Users.AsNoTracking()
-            .Where(u => u.TenantId == tenant.Id && u.UserPrincipalName.ToLower() == upn)
+            .Where(u => u.TenantId == tenant.Id && u.UserPrincipalNameKey == User.KeyOf(username))
             .Select(u => new { u.Id, u.UserPrincipalName, u.DisplayName, u.AccountEnabled, u.PasswordHash })
             .SingleOrDefaultAsync(cancellationToken);
-#pragma warning restore CA1862
 
         // An unknown account and an account without a password answer like a wrong password, as Entra's
         // 50126 does, so the endpoint does not tell which accounts exist.
@@ -149,11 +146,9 @@ internal static class TokenEndpoint
             return db.Tenants.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, cancellationToken);
         }
 
-        var domain = name.ToLowerInvariant();
-#pragma warning disable CA1862 // EF translates ToLower() on both providers; string.Equals(..., OrdinalIgnoreCase) it cannot.
+        // Domains are stored lower-case and the store lowers the compared value too, so this ignores case.
         return db.Tenants.AsNoTracking()
-            .FirstOrDefaultAsync(t => t.Domain.ToLower() == domain || t.InitialDomain.ToLower() == domain, cancellationToken);
-#pragma warning restore CA1862
+            .FirstOrDefaultAsync(t => t.Domain == name || t.InitialDomain == name, cancellationToken);
     }
 
     private static string? Value(IFormCollection form, string name) =>
