@@ -1,12 +1,11 @@
 using System.Reflection;
-using Skuld.Testing;
+using Xunit;
 using Xunit.Sdk;
 using Xunit.v3;
 
-namespace Skuld.Server.Tests.Infrastructure;
+namespace Skuld.Testing;
 
-/// <summary>TEMPORARY copy of Skuld.Testing.AllStoresAttribute (branch store, not yet committed): delete on merge.
-/// 
+/// <summary>
 /// Runs a theory once per store kind: <c>[Theory, AllStores] public async Task X(StoreKind kind)</c>.
 /// (An attribute rather than MemberData: xunit's analyzer crashes on a MemberData member that lives in
 /// another assembly.)
