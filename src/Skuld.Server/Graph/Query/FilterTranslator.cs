@@ -24,6 +24,7 @@ public sealed class FilterTranslator<TEntity>
     private readonly ParameterExpression entity = Expression.Parameter(typeof(TEntity), "e");
     private readonly ParameterExpression db = Expression.Parameter(typeof(SkuldDb), "db");
     private readonly Dictionary<string, Expression> lambdaVariables = new(StringComparer.Ordinal);
+    private readonly HashSet<Expression> upperCased = [];
     private bool advanced;
 
     private int depth;
@@ -97,7 +98,7 @@ public sealed class FilterTranslator<TEntity>
     }
 
     /// <summary><c>access eq value</c> by the accessed type; a null string matches only when asked for.</summary>
-    private static BinaryExpression Equal(Expression access, object? value)
+    private BinaryExpression Equal(Expression access, object? value)
     {
         if (access.Type == typeof(string))
         {
@@ -106,7 +107,7 @@ public sealed class FilterTranslator<TEntity>
                 null => Expression.Equal(access, Expression.Constant(null, typeof(string))),
                 string text => Expression.AndAlso(
                     Expression.NotEqual(access, Expression.Constant(null, typeof(string))),
-                    Expression.Equal(Expression.Call(access, ToUpper), Splice.Parameter(text.ToUpperInvariant()))),
+                    Expression.Equal(Upper(access), Splice.Parameter(text.ToUpperInvariant()))),
                 _ => throw Unsupported(),
             };
         }
@@ -166,7 +167,7 @@ public sealed class FilterTranslator<TEntity>
 
         return Expression.AndAlso(
             Expression.NotEqual(access, Expression.Constant(null, typeof(string))),
-            Expression.Call(Expression.Call(access, ToUpper), method, Splice.Parameter(prefix.ToUpperInvariant())));
+            Expression.Call(Upper(access), method, Splice.Parameter(prefix.ToUpperInvariant())));
     }
 
     private Expression Any(AnyNode node)
@@ -230,8 +231,19 @@ public sealed class FilterTranslator<TEntity>
         _ => throw Unsupported(),
     };
 
-    private Expression? RootProperty(string name) =>
-        resource.Filterable.TryGetValue(name, out var access) ? Splice.Apply(access, entity) : null;
+    private Expression? RootProperty(string name)
+    {
+        if (resource.UpperCaseKeys.TryGetValue(name, out var key))
+        {
+            var column = Splice.Apply(key, entity);
+            upperCased.Add(column);
+            return column;
+        }
+
+        return resource.Filterable.TryGetValue(name, out var access) ? Splice.Apply(access, entity) : null;
+    }
+
+    private Expression Upper(Expression access) => upperCased.Contains(access) ? access : Expression.Call(access, ToUpper);
 
     private bool IsRoot(QueryNode? node) =>
         node is ResourceRangeVariableReferenceNode r && !lambdaVariables.ContainsKey(r.Name) && r.Name == "$it";

@@ -25,6 +25,14 @@ public sealed class QueryResource<TEntity>
     public required IReadOnlyDictionary<string, LambdaExpression> Filterable { get; init; }
 
     /// <summary>
+    /// String properties with a column that already holds the value upper-cased (invariant): filters
+    /// compare that column directly, so its index serves and non-ASCII letters match on SQLite too
+    /// (whose <c>upper()</c> folds ASCII only). Overrides <see cref="Filterable"/> for those names.
+    /// </summary>
+    public IReadOnlyDictionary<string, Expression<Func<TEntity, string>>> UpperCaseKeys { get; init; } =
+        new Dictionary<string, Expression<Func<TEntity, string>>>();
+
+    /// <summary>
     /// <c>assignedLicenses/any(x: body)</c>: given the body as a predicate over the SKU id, the
     /// predicate over the entity. Null when the collection has no licenses.
     /// </summary>

@@ -34,6 +34,10 @@ public static class UserResource
             ["proxyAddresses"] = Property(u => u.ProxyAddresses),
             ["otherMails"] = Property(u => u.OtherMails),
         },
+        UpperCaseKeys = new Dictionary<string, Expression<Func<User, string>>>
+        {
+            ["userPrincipalName"] = u => u.UserPrincipalNameKey,
+        },
         AssignedLicensesAny = HoldsSkuWhere,
         Sortable = new Dictionary<string, Expression<Func<User, string>>>
         {
