@@ -74,7 +74,7 @@ public sealed class ExecutionTests
     }
 
     [Theory]
-    [MemberData(nameof(StoreKinds.All), MemberType = typeof(StoreKinds))]
+    [AllStores]
     public async Task Count_is_the_filtered_total_on_the_first_page_only(StoreKind kind)
     {
         await using var directory = await TestDirectory.CreateAsync(kind);
@@ -87,7 +87,7 @@ public sealed class ExecutionTests
     }
 
     [Theory]
-    [MemberData(nameof(StoreKinds.All), MemberType = typeof(StoreKinds))]
+    [AllStores]
     public async Task Paging_by_id_visits_every_user_once_in_id_order(StoreKind kind)
     {
         await using var directory = await TestDirectory.CreateAsync(kind, Extra(20));
@@ -101,7 +101,7 @@ public sealed class ExecutionTests
     }
 
     [Theory]
-    [MemberData(nameof(StoreKinds.All), MemberType = typeof(StoreKinds))]
+    [AllStores]
     public async Task Paging_sorted_by_display_name_is_case_insensitive_and_stable_over_ties(StoreKind kind)
     {
         // Ties on displayName must be broken by id, or a page boundary inside a tie loses or repeats users.
@@ -116,7 +116,7 @@ public sealed class ExecutionTests
     }
 
     [Theory]
-    [MemberData(nameof(StoreKinds.All), MemberType = typeof(StoreKinds))]
+    [AllStores]
     public async Task Next_link_is_the_full_url_with_the_other_options(StoreKind kind)
     {
         await using var directory = await TestDirectory.CreateAsync(kind);
