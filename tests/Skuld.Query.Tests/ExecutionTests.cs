@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Skuld.Testing;
 
 namespace Skuld.Query.Tests;
@@ -124,6 +125,26 @@ public sealed class ExecutionTests
         var page = (await directory.UsersAsync("$select=id,displayName&$top=2")).Value!; // Why '!': no error for this query.
 
         Assert.StartsWith("https://skuld.example/v1.0/users?$select=id,displayName&$top=2&$skiptoken=", page.NextLink, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [AllStores]
+    public async Task Filter_values_reach_the_database_as_parameters_never_as_sql_text(StoreKind kind)
+    {
+        await using var directory = await TestDirectory.CreateAsync(kind);
+        await using var db = directory.Store.NewDb();
+        var query = Requests.Parsed(Requests.Filter(
+            "displayName eq 'nobody'' or 1=1 --' or assignedLicenses/any(x:x/skuId eq 06ebc4ee-1bb5-47dd-8120-11324bc54e06)"));
+
+        var sql = Server.Graph.Query.CollectionQueryExecutor.Filter(query, db.Users.Where(u => u.TenantId == TestDirectory.Contoso), db).ToQueryString();
+
+        // ToQueryString writes the parameters first, then the statement.
+        var split = sql.IndexOf("SELECT", StringComparison.Ordinal);
+        var (parameters, statement) = (sql[..split], sql[split..]);
+        Assert.Contains("NOBODY", parameters, StringComparison.Ordinal);
+        Assert.DoesNotContain("NOBODY", statement, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("06ebc4ee", statement, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("EXISTS", statement, StringComparison.Ordinal);
     }
 
     private static async Task<List<IReadOnlyList<Store.Directory.User>>> AllPagesAsync(TestDirectory directory, string query)

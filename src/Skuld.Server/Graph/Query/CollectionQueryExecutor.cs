@@ -19,12 +19,7 @@ public static class CollectionQueryExecutor
     public static async Task<Page<TEntity>> ExecuteAsync<TEntity>(
         CollectionQuery<TEntity> query, IQueryable<TEntity> scoped, SkuldDb db, CancellationToken cancellationToken)
     {
-        var filtered = scoped;
-        if (query.Translation is { } translation)
-        {
-            var e = Expression.Parameter(typeof(TEntity), "e");
-            filtered = filtered.Where(Expression.Lambda<Func<TEntity, bool>>(Splice.Apply(translation.Predicate, e, Splice.Parameter(db)), e));
-        }
+        var filtered = Filter(query, scoped, db);
 
         // @odata.count is on the first page only (reference §1.10).
         long? count = query.Count && query.After is null ? await filtered.LongCountAsync(cancellationToken) : null;
@@ -71,6 +66,18 @@ public static class CollectionQueryExecutor
         }
 
         return new Page<TEntity>([.. rows.Take(query.Top).Select(r => r.Entity)], count, nextLink);
+    }
+
+    /// <summary>The query's <c>$filter</c> applied to <paramref name="scoped"/>, unsorted and unpaged (e.g. for <c>/users/$count</c>).</summary>
+    public static IQueryable<TEntity> Filter<TEntity>(CollectionQuery<TEntity> query, IQueryable<TEntity> scoped, SkuldDb db)
+    {
+        if (query.Translation is not { } translation)
+        {
+            return scoped;
+        }
+
+        var e = Expression.Parameter(typeof(TEntity), "e");
+        return scoped.Where(Expression.Lambda<Func<TEntity, bool>>(Splice.Apply(translation.Predicate, e, Splice.Parameter(db)), e));
     }
 
     /// <summary>After the last row in the page's direction: <c>compare &gt; 0</c>, or <c>&lt; 0</c> descending.</summary>

@@ -172,7 +172,8 @@ public sealed class FilterTranslator<TEntity>
 
     private Expression Any(AnyNode node)
     {
-        var name = node.CurrentRangeVariable.Name;
+        // any() without a lambda has no range variable; Graph documents only the lambda form.
+        var name = node.CurrentRangeVariable?.Name ?? throw Unsupported();
         if (node.Source is CollectionComplexNode { Property.Name: "assignedLicenses" } licenses && IsRoot(licenses.Source))
         {
             var sku = Expression.Parameter(typeof(Guid), name);
