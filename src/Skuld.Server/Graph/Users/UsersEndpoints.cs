@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Skuld.Server.Auth;
+using Skuld.Server.Graph.Query;
 using Skuld.Store;
 using Skuld.Store.Audit;
 using Skuld.Store.Auth;
@@ -45,16 +46,19 @@ public static class UsersEndpoints
     /// <summary>One user as Graph returns it, honouring <c>$select</c>.</summary>
     public static async Task<IResult> WriteOneAsync(HttpContext http, SkuldDb db, User user, CancellationToken ct)
     {
-        var (selection, error) = UserSelection.Parse(http.Request);
-        if (error is not null)
+        // The same parser as the collection, so $select is validated identically.
+        var query = UserQuery.Parse(http.Request);
+        if (query.Error is { } error)
         {
             return error;
         }
 
+        var selection = query.Value!.Selection.Properties; // Parse returns a value whenever it returns no error
+
         var licenses = UserJson.NeedsLicenses(selection)
             ? (await UserLicensesLoader.LoadAsync(db, user.TenantId, [user.Id], ct))[user.Id]
             : UserLicenses.None;
-        var body = new JsonObject { ["@odata.context"] = GraphJson.ContextBase + UserSelection.Context(http.Request, "users", entity: true) };
+        var body = new JsonObject { ["@odata.context"] = GraphJson.ContextBase + "users/$entity" };
         foreach (var (name, value) in UserJson.Write(user, selection, licenses).ToList())
         {
             body[name] = value?.DeepClone();
@@ -204,7 +208,8 @@ public static class UsersEndpoints
     private static GraphError? UpnDomainError(Tenant tenant, string upn)
     {
         var domain = UserInput.DomainOf(upn);
-        return domain == tenant.Domain.ToLowerInvariant() || domain == tenant.InitialDomain.ToLowerInvariant()
+        // The store keeps tenant domains lower-case.
+        return domain == tenant.Domain || domain == tenant.InitialDomain
             ? null
             : GraphError.BadRequest(
                 "The domain portion of the userPrincipalName property is invalid. You must use one of the verified domain names in your organization.");
