@@ -15,6 +15,7 @@ internal sealed class MemberEvaluator(TenantIndex index, SeatLedger ledger)
     private readonly MemberContext context = new();
     private readonly Dictionary<GroupLicense, GroupIntent> intents = new(ReferenceEqualityComparer.Instance);
     private readonly List<AssignmentState> start = [];
+    private readonly List<SeatChange> seatChanges = [];
     private List<AssignmentState> current = [];
     private List<AssignmentState> next = [];
 
@@ -86,22 +87,23 @@ internal sealed class MemberEvaluator(TenantIndex index, SeatLedger ledger)
     // Seats of SKUs the tenant does not have are counted nowhere, so no change is reported for them.
     private ImmutableArray<SeatChange> CommitSeats()
     {
-        var changes = ImmutableArray.CreateBuilder<SeatChange>();
+        seatChanges.Clear();
         foreach (var skuId in context.HeldAtStart)
         {
-            if (!current.Exists(r => r.SkuId == skuId && r.GrantsLicense) && index.Find(skuId) is not null)
+            if (!Grants(current, skuId) && index.Find(skuId) is not null)
             {
                 ledger.Release(skuId);
-                changes.Add(new SeatChange(skuId, -1));
+                seatChanges.Add(new SeatChange(skuId, -1));
             }
         }
         foreach (var row in current)
         {
+            // Rows are ordered by SKU, so a SKU granted by several rows is taken once.
             if (row.GrantsLicense && !context.HeldAtStart.Contains(row.SkuId) && index.Find(row.SkuId) is not null
-                && !changes.Any(c => c.SkuId == row.SkuId))
+                && (seatChanges.Count == 0 || seatChanges[^1].SkuId != row.SkuId))
             {
                 ledger.Take(row.SkuId);
-                changes.Add(new SeatChange(row.SkuId, +1));
+                seatChanges.Add(new SeatChange(row.SkuId, +1));
             }
         }
         foreach (var row in current)
@@ -111,11 +113,24 @@ internal sealed class MemberEvaluator(TenantIndex index, SeatLedger ledger)
                 ledger.NoteRefused(row.SkuId);
             }
         }
-        if (changes.Count > 1)
+        if (seatChanges.Count == 0)
         {
-            changes.Sort((a, b) => a.SkuId.CompareTo(b.SkuId));
+            return [];
         }
-        return changes.ToImmutable();
+        seatChanges.Sort((a, b) => a.SkuId.CompareTo(b.SkuId));
+        return [.. seatChanges];
+    }
+
+    private static bool Grants(List<AssignmentState> rows, Guid skuId)
+    {
+        foreach (var row in rows)
+        {
+            if (row.SkuId == skuId && row.GrantsLicense)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     // Steps reuse the row instances that did not change, so equal rows are the same instances.

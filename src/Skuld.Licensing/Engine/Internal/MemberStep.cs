@@ -86,8 +86,20 @@ internal sealed class MemberStep(TenantIndex index, SeatLedger ledger)
             }
         }
 
-        order.AddRange(member.Groups.Where(g => IsIncumbent(g, current)));
-        order.AddRange(member.Groups.Where(g => !IsIncumbent(g, current)));
+        foreach (var group in member.Groups)
+        {
+            if (IsIncumbent(group, current))
+            {
+                order.Add(group);
+            }
+        }
+        foreach (var group in member.Groups)
+        {
+            if (!IsIncumbent(group, current))
+            {
+                order.Add(group);
+            }
+        }
         foreach (var group in order)
         {
             EvaluateGroup(member, group, current, next);
@@ -142,9 +154,12 @@ internal sealed class MemberStep(TenantIndex index, SeatLedger ledger)
         {
             if (added)
             {
-                foreach (var plan in group.Licenses.SelectMany(l => l.Enabled))
+                foreach (var license in group.Licenses)
                 {
-                    Add(plan, -1);
+                    foreach (var plan in license.Enabled)
+                    {
+                        Add(plan, -1);
+                    }
                 }
             }
             foreach (var i in oldRows)
@@ -170,7 +185,7 @@ internal sealed class MemberStep(TenantIndex index, SeatLedger ledger)
         for (var k = 0; k < licenses.Length; k++)
         {
             // Without any valid location (user's or tenant's) no plan can be checked, so none is allowed.
-            if (member.Location is not { } location || licenses[k].Enabled.Any(p => index.IsProhibited(p, location)))
+            if (member.Location is not { } location || IsProhibited(licenses[k], location))
             {
                 return (LicenseError.ProhibitedInUsageLocationViolation, k);
             }
@@ -224,8 +239,10 @@ internal sealed class MemberStep(TenantIndex index, SeatLedger ledger)
         }
         foreach (var i in oldRows)
         {
-            foreach (var plan in PlansOf(i))
+            var (start, length) = rowPlans[i];
+            for (var p = start; p < start + length; p++)
             {
+                var plan = planBuffer[p];
                 if (count[plan] > 0)
                 {
                     continue;
@@ -268,7 +285,7 @@ internal sealed class MemberStep(TenantIndex index, SeatLedger ledger)
         for (var k = 0; k < group.Licenses.Length; k++)
         {
             var license = group.Licenses[k];
-            var existing = current.FindIndex(r => r.SkuId == license.SkuId && r.AssignedByGroup == group.GroupId);
+            var existing = IndexOf(current, license.SkuId, group.GroupId);
             if (error == LicenseError.None)
             {
                 next.Add(Row(current, existing, license.SkuId, group.GroupId, license.DisabledPlans, LicenseState.Active, LicenseError.None));
@@ -286,6 +303,10 @@ internal sealed class MemberStep(TenantIndex index, SeatLedger ledger)
     // Keeps, in row order, each departed row that gives the last prerequisite of a plan still enabled.
     private void KeepNeededDeparted(List<AssignmentState> current, List<AssignmentState> next)
     {
+        if (departed.Count == 0)
+        {
+            return;
+        }
         var kept = new bool[departed.Count];
         for (var d = 0; d < departed.Count; d++)
         {
@@ -309,8 +330,10 @@ internal sealed class MemberStep(TenantIndex index, SeatLedger ledger)
 
     private bool GivesMissingPrerequisite(int row)
     {
-        foreach (var plan in PlansOf(row))
+        var (start, length) = rowPlans[row];
+        for (var p = start; p < start + length; p++)
         {
+            var plan = planBuffer[p];
             if (count[plan] > 0)
             {
                 continue;
@@ -343,12 +366,73 @@ internal sealed class MemberStep(TenantIndex index, SeatLedger ledger)
 
     private static ReadOnlySpan<Guid> AsSpan(ImmutableArray<Guid> plans) => plans.IsDefault ? [] : plans.AsSpan();
 
-    private bool IsIncumbent(GroupIntent group, List<AssignmentState> current) =>
-        current.Exists(r => r.AssignedByGroup == group.GroupId && r.GrantsLicense && group.Intends(r.SkuId));
+    private static bool IsIncumbent(GroupIntent group, List<AssignmentState> current)
+    {
+        foreach (var row in current)
+        {
+            if (row.AssignedByGroup == group.GroupId && row.GrantsLicense && group.Intends(row.SkuId))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
-    private bool Lacking(int plan) => index.NeedsPrerequisite[plan] && !index.Prerequisites[plan].Any(p => count[p] > 0);
+    private static int IndexOf(List<AssignmentState> rows, Guid skuId, Guid groupId)
+    {
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (rows[i].SkuId == skuId && rows[i].AssignedByGroup == groupId)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
 
-    private bool LackingBefore(int plan) => index.NeedsPrerequisite[plan] && !index.Prerequisites[plan].Any(p => Before(p) > 0);
+    private bool IsProhibited(IntentLicense license, string location)
+    {
+        foreach (var plan in license.Enabled)
+        {
+            if (index.IsProhibited(plan, location))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private bool Lacking(int plan)
+    {
+        if (!index.NeedsPrerequisite[plan])
+        {
+            return false;
+        }
+        foreach (var prerequisite in index.Prerequisites[plan])
+        {
+            if (count[prerequisite] > 0)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private bool LackingBefore(int plan)
+    {
+        if (!index.NeedsPrerequisite[plan])
+        {
+            return false;
+        }
+        foreach (var prerequisite in index.Prerequisites[plan])
+        {
+            if (Before(prerequisite) > 0)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 
     // The count as it was before the group's change was added.
     private int Before(int plan) => count[plan] - newMark[plan] + oldMark[plan];
@@ -368,15 +452,6 @@ internal sealed class MemberStep(TenantIndex index, SeatLedger ledger)
             }
         }
         return (start, planBuffer.Count - start);
-    }
-
-    private IEnumerable<int> PlansOf(int row)
-    {
-        var (start, length) = rowPlans[row];
-        for (var i = start; i < start + length; i++)
-        {
-            yield return planBuffer[i];
-        }
     }
 
     private void AddRow(int row, int delta)
