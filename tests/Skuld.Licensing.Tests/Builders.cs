@@ -10,6 +10,7 @@ internal sealed class TenantBuilder
 {
     private readonly Dictionary<Guid, SkuStock> skus = [];
     private PlanRules rules = PlanRules.BuiltIn;
+    private string country = "US";
 
     public TenantBuilder Stock(Guid skuId, int enabled = 10, int consumed = 0) =>
         Stock(ProductCatalogue.BuiltIn.Find(skuId) ?? throw new ArgumentException($"{skuId} is not in the catalogue"), enabled, consumed);
@@ -26,7 +27,13 @@ internal sealed class TenantBuilder
         return this;
     }
 
-    public TenantSnapshot Build() => new("US", skus.ToImmutableDictionary(), rules);
+    public TenantBuilder Country(string countryLetterCode)
+    {
+        country = countryLetterCode;
+        return this;
+    }
+
+    public TenantSnapshot Build() => new(country, skus.ToImmutableDictionary(), rules);
 }
 
 /// <summary>A user with a usage location (US unless told) and assignment rows.</summary>
