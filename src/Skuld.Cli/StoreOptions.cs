@@ -1,0 +1,61 @@
+using System.CommandLine;
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Skuld.Store;
+
+namespace Skuld.Cli;
+
+/// <summary><c>--store sqlite:PATH | postgres:CONNECTION</c>, shared by <c>serve</c> and the bootstrap verbs.</summary>
+public static class StoreOptions
+{
+    public const string DefaultStore = "sqlite:skuld.db";
+
+    public static Option<string> Create() => new("--store")
+    {
+        Description = "Where the data lives: sqlite:PATH or postgres:CONNECTION-STRING (default: sqlite:skuld.db in the current folder).",
+        DefaultValueFactory = _ => DefaultStore,
+        HelpName = "sqlite:PATH|postgres:CONN",
+    };
+
+    /// <summary>
+    /// Opens the store and brings its schema up to date, or reports why it can't (a bad location or an
+    /// unreachable database is the operator's to fix, so it is a message, not a stack trace).
+    /// </summary>
+    public static async Task<(SkuldDb? Db, int ExitCode)> OpenAsync(string store, CliOutput cli, CancellationToken ct)
+    {
+        if (!TryParse(store, out var location))
+        {
+            return (null, cli.Fail($"'{store}' is not a store location: use sqlite:PATH or postgres:CONNECTION-STRING.", SkuldCli.Usage));
+        }
+
+        var db = SkuldDb.CreateFor(location);
+        try
+        {
+            await db.Database.MigrateAsync(ct);
+            return (db, SkuldCli.Ok);
+        }
+        catch (DbException e)
+        {
+            await db.DisposeAsync();
+            return (null, cli.Fail($"cannot open the store '{Redacted(store)}': {e.Message}"));
+        }
+    }
+
+    private static bool TryParse(string store, out StoreLocation location)
+    {
+        try
+        {
+            location = StoreLocation.Parse(store);
+            return true;
+        }
+        catch (FormatException)
+        {
+            location = default!; // Not read when false is returned.
+            return false;
+        }
+    }
+
+    /// <summary>Keeps a PostgreSQL password out of error messages.</summary>
+    private static string Redacted(string store) =>
+        System.Text.RegularExpressions.Regex.Replace(store, @"(?i)(password|pwd)=[^;]*", "$1=***");
+}
