@@ -1,12 +1,18 @@
 using Microsoft.EntityFrameworkCore;
+using Skuld.Licensing.Engine;
 using Skuld.Store.Audit;
 using Skuld.Store.Auth;
 using Skuld.Store.Directory;
 using Skuld.Store.Licensing;
+using Skuld.Store.Providers;
 
 namespace Skuld.Store;
 
-/// <summary>The store. Every table is keyed by tenant id first.</summary>
+/// <summary>
+/// The store. Every table is keyed by tenant id first. The provider-specific parts (type mappings,
+/// migrations) live in <see cref="SqliteSkuldDb"/> and <see cref="PostgresSkuldDb"/>; code depends on
+/// this base type only.
+/// </summary>
 public class SkuldDb(DbContextOptions options) : DbContext(options)
 {
     public DbSet<Tenant> Tenants => Set<Tenant>();
@@ -19,4 +25,25 @@ public class SkuldDb(DbContextOptions options) : DbContext(options)
     public DbSet<RoleAssignment> RoleAssignments => Set<RoleAssignment>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    /// <summary>A context on the given store, for direct use (CLI bootstrap verbs, tests). Dispose it.</summary>
+    public static SkuldDb CreateFor(StoreLocation location) => location.Provider switch
+    {
+        StoreProvider.Sqlite => new SqliteSkuldDb(SqliteSkuldDb.Options(location.ConnectionString)),
+        StoreProvider.Postgres => new PostgresSkuldDb(PostgresSkuldDb.Options(location.ConnectionString)),
+    };
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(SkuldDb).Assembly);
+        SnakeCaseNames.Apply(modelBuilder);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Enums are stored by name: readable in SQL and safe against reordering the enum.
+        configurationBuilder.Properties<LicenseState>().HaveConversion<string>();
+        configurationBuilder.Properties<LicenseError>().HaveConversion<string>();
+        configurationBuilder.Properties<DirectoryRole>().HaveConversion<string>();
+    }
 }

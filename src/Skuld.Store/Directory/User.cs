@@ -6,6 +6,16 @@ public sealed class User
     public required Guid TenantId { get; init; }
     public required Guid Id { get; init; }
     public required string UserPrincipalName { get; set; }
+    /// <summary>
+    /// <see cref="UserPrincipalName"/> upper-cased (invariant): the column that makes UPNs unique and
+    /// findable without regard to case on every database. Query it with <see cref="KeyOf"/>.
+    /// </summary>
+    public string UserPrincipalNameKey
+    {
+        get => KeyOf(UserPrincipalName);
+        // Why empty: EF materialises into the column, but the value always follows UserPrincipalName.
+        private set { }
+    }
     public required string DisplayName { get; set; }
     public string? GivenName { get; set; }
     public string? Surname { get; set; }
@@ -29,4 +39,7 @@ public sealed class User
     public required DateTimeOffset CreatedDateTime { get; init; }
     /// <summary>Optimistic concurrency token, bumped on every update.</summary>
     public long Version { get; set; }
+
+    /// <summary>The lookup key of a user principal name: <c>db.Users.Where(u => u.UserPrincipalNameKey == User.KeyOf(upn))</c>.</summary>
+    public static string KeyOf(string userPrincipalName) => userPrincipalName.ToUpperInvariant();
 }

@@ -1,0 +1,21 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Skuld.Store.Directory;
+
+namespace Skuld.Store.Audit;
+
+internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEvent>
+{
+    public void Configure(EntityTypeBuilder<AuditEvent> builder)
+    {
+        builder.HasKey(e => new { e.TenantId, e.Id });
+        builder.HasOne<Tenant>().WithMany().HasForeignKey(e => e.TenantId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(e => new { e.TenantId, e.ActivityDateTime });
+        builder.HasIndex(e => new { e.TenantId, e.CorrelationId });
+        builder.Property(e => e.ActivityDisplayName).HasMaxLength(256);
+        builder.Property(e => e.Category).HasMaxLength(64);
+        builder.Property(e => e.Result).HasMaxLength(32);
+        builder.Property(e => e.OperationType).HasMaxLength(32);
+        builder.Property(e => e.LoggedByService).HasMaxLength(64);
+    }
+}
