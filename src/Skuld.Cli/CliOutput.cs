@@ -28,14 +28,14 @@ public sealed class CliOutput
         }
     }
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     public IAnsiConsole Console { get; }
 
     /// <summary>One JSON object with camelCase names: the contract scripts rely on.</summary>
     public int Json<T>(T value)
     {
-        output.WriteLine(JsonSerializer.Serialize(value, Json));
+        output.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
         return SkuldCli.Ok;
     }
 

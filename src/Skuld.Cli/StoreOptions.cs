@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Data.Common;
-using Microsoft.EntityFrameworkCore;
 using Skuld.Store;
 
 namespace Skuld.Cli;
@@ -23,39 +22,22 @@ public static class StoreOptions
     /// </summary>
     public static async Task<(SkuldDb? Db, int ExitCode)> OpenAsync(string store, CliOutput cli, CancellationToken ct)
     {
-        if (!TryParse(store, out var location))
+        if (!StoreLocation.TryParse(store, out var location, out var invalid))
         {
-            return (null, cli.Fail($"'{store}' is not a store location: use sqlite:PATH or postgres:CONNECTION-STRING.", SkuldCli.Usage));
+            return (null, cli.Fail(invalid, SkuldCli.Usage));
         }
 
         var db = SkuldDb.CreateFor(location);
         try
         {
-            await db.Database.MigrateAsync(ct);
+            await db.MigrateSkuldAsync(ct);
             return (db, SkuldCli.Ok);
         }
         catch (DbException e)
         {
             await db.DisposeAsync();
-            return (null, cli.Fail($"cannot open the store '{Redacted(store)}': {e.Message}"));
+            // StoreLocation's text leaves out a PostgreSQL password.
+            return (null, cli.Fail($"cannot open the store '{location}': {e.Message}"));
         }
     }
-
-    private static bool TryParse(string store, out StoreLocation location)
-    {
-        try
-        {
-            location = StoreLocation.Parse(store);
-            return true;
-        }
-        catch (FormatException)
-        {
-            location = default!; // Not read when false is returned.
-            return false;
-        }
-    }
-
-    /// <summary>Keeps a PostgreSQL password out of error messages.</summary>
-    private static string Redacted(string store) =>
-        System.Text.RegularExpressions.Regex.Replace(store, @"(?i)(password|pwd)=[^;]*", "$1=***");
 }

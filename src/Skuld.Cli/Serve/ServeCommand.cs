@@ -1,6 +1,8 @@
 using System.CommandLine;
+using Microsoft.Extensions.Hosting;
 using Skuld.Server;
 using Skuld.Store.Bootstrap;
+using Spectre.Console;
 
 namespace Skuld.Cli.Serve;
 
