@@ -31,7 +31,8 @@ public static class AuditRecord
         Guid correlationId,
         DateTimeOffset at,
         IReadOnlyList<AuditTarget> targets,
-        string? failureReason = null) => new()
+        string? failureReason = null,
+        IReadOnlyList<KeyValuePair<string, string>>? additionalDetails = null) => new()
         {
             TenantId = tenantId,
             Id = Guid.CreateVersion7(at),
@@ -46,6 +47,7 @@ public static class AuditRecord
             InitiatedByAppId = actor.AppId,
             InitiatedBy = InitiatedBy(actor),
             TargetResources = JsonSerializer.Serialize(targets.Select(Target), Json),
+            AdditionalDetails = JsonSerializer.Serialize((additionalDetails ?? []).Select(d => new { key = d.Key, value = d.Value }), Json),
         };
 
     /// <summary>A value as Graph's modifiedProperties show it: JSON text.</summary>
