@@ -1,15 +1,16 @@
 using Microsoft.EntityFrameworkCore;
 using Skuld.Store.Auth;
+using Skuld.Testing;
 
 namespace Skuld.Cli.Tests;
 
 public sealed class BootstrapVerbTests
 {
     [Theory]
-    [ClassData(typeof(Providers))]
-    public async Task Tenant_create_json_has_tenant_id_user_id_and_a_generated_password(string provider)
+    [ClassData(typeof(EveryStore))]
+    public async Task Tenant_create_json_has_tenant_id_user_id_and_a_generated_password(StoreKind kind)
     {
-        await using var store = await TestStore.CreateAsync(provider);
+        await using var store = await TestStore.CreateEmptyAsync(kind, TestContext.Current.CancellationToken);
 
         var json = (await CliRun.RunAsync("tenant", "create", "--domain", "contoso.com", "--country", "US",
             "--admin", "admin@contoso.com", "--json", "--store", store.Spec)).Json();
@@ -18,7 +19,7 @@ public sealed class BootstrapVerbTests
         var userId = json.GetProperty("userId").GetGuid();
         var password = json.GetProperty("password").GetString() ?? "";
         Assert.True(password.Length >= 16);
-        await using var db = store.Open();
+        await using var db = store.NewDb();
         var tenant = await db.Tenants.SingleAsync(TestContext.Current.CancellationToken);
         Assert.Equal(tenantId, tenant.Id);
         Assert.Equal("contoso.onmicrosoft.com", tenant.InitialDomain);
@@ -31,10 +32,10 @@ public sealed class BootstrapVerbTests
     }
 
     [Theory]
-    [ClassData(typeof(Providers))]
-    public async Task Tenant_create_keeps_the_given_password(string provider)
+    [ClassData(typeof(EveryStore))]
+    public async Task Tenant_create_keeps_the_given_password(StoreKind kind)
     {
-        await using var store = await TestStore.CreateAsync(provider);
+        await using var store = await TestStore.CreateAsync(kind, TestContext.Current.CancellationToken);
 
         var json = (await CliRun.RunAsync("tenant", "create", "--domain", "fabrikam.com", "--country", "de",
             "--admin", "root@fabrikam.com", "--password", "Correct-Horse-9", "--json", "--store", store.Spec)).Json();
@@ -43,10 +44,10 @@ public sealed class BootstrapVerbTests
     }
 
     [Theory]
-    [ClassData(typeof(Providers))]
-    public async Task Tenant_create_with_a_taken_domain_fails_with_exit_1_and_says_so(string provider)
+    [ClassData(typeof(EveryStore))]
+    public async Task Tenant_create_with_a_taken_domain_fails_with_exit_1_and_says_so(StoreKind kind)
     {
-        await using var store = await TestStore.CreateAsync(provider);
+        await using var store = await TestStore.CreateAsync(kind, TestContext.Current.CancellationToken);
         string[] args = ["tenant", "create", "--domain", "contoso.com", "--country", "US", "--admin", "admin@contoso.com", "--store", store.Spec];
         Assert.Equal(0, (await CliRun.RunAsync(args)).ExitCode);
 
@@ -65,7 +66,7 @@ public sealed class BootstrapVerbTests
     [InlineData("contoso.com", "US", "not an address", "not a valid user principal name")]
     public async Task Tenant_create_refuses_invalid_input_with_a_clear_message(string domain, string country, string admin, string message)
     {
-        await using var store = await TestStore.CreateAsync("sqlite");
+        await using var store = await TestStore.CreateAsync(StoreKind.Sqlite, TestContext.Current.CancellationToken);
 
         var run = await CliRun.RunAsync("tenant", "create", "--domain", domain, "--country", country, "--admin", admin, "--store", store.Spec);
 
@@ -76,7 +77,7 @@ public sealed class BootstrapVerbTests
     [Fact]
     public async Task Tenant_create_refuses_a_weak_password()
     {
-        await using var store = await TestStore.CreateAsync("sqlite");
+        await using var store = await TestStore.CreateAsync(StoreKind.Sqlite, TestContext.Current.CancellationToken);
 
         var run = await CliRun.RunAsync("tenant", "create", "--domain", "contoso.com", "--country", "US",
             "--admin", "admin@contoso.com", "--password", "password", "--store", store.Spec);
@@ -86,10 +87,10 @@ public sealed class BootstrapVerbTests
     }
 
     [Theory]
-    [ClassData(typeof(Providers))]
-    public async Task Subscription_add_sums_units_of_the_same_product(string provider)
+    [ClassData(typeof(EveryStore))]
+    public async Task Subscription_add_sums_units_of_the_same_product(StoreKind kind)
     {
-        await using var store = await TestStore.CreateAsync(provider);
+        await using var store = await TestStore.CreateAsync(kind, TestContext.Current.CancellationToken);
         await CreateContosoAsync(store);
 
         var first = (await CliRun.RunAsync("subscription", "add", "--tenant", "contoso.com", "--sku", "ENTERPRISEPACK", "--units", "25", "--json", "--store", store.Spec)).Json();
@@ -98,7 +99,7 @@ public sealed class BootstrapVerbTests
         Assert.Equal(new Guid("6fd2c87f-b296-42f0-b197-1e91e994b900"), second.GetProperty("skuId").GetGuid());
         Assert.NotEqual(first.GetProperty("subscriptionId").GetGuid(), second.GetProperty("subscriptionId").GetGuid());
         Assert.Equal(30, second.GetProperty("enabledUnits").GetInt32());
-        await using var db = store.Open();
+        await using var db = store.NewDb();
         var sku = await db.TenantSkus.SingleAsync(TestContext.Current.CancellationToken);
         Assert.Equal(30, sku.EnabledUnits);
         Assert.Equal(0, sku.ConsumedUnits);
@@ -106,24 +107,24 @@ public sealed class BootstrapVerbTests
     }
 
     [Theory]
-    [ClassData(typeof(Providers))]
-    public async Task Subscription_add_with_an_unknown_part_number_fails(string provider)
+    [ClassData(typeof(EveryStore))]
+    public async Task Subscription_add_with_an_unknown_part_number_fails(StoreKind kind)
     {
-        await using var store = await TestStore.CreateAsync(provider);
+        await using var store = await TestStore.CreateAsync(kind, TestContext.Current.CancellationToken);
         await CreateContosoAsync(store);
 
         var run = await CliRun.RunAsync("subscription", "add", "--tenant", "contoso.com", "--sku", "NOT_A_SKU", "--units", "5", "--store", store.Spec);
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("No product with the part number 'NOT_A_SKU'", run.Error);
-        await using var db = store.Open();
+        await using var db = store.NewDb();
         Assert.False(await db.Subscriptions.AnyAsync(TestContext.Current.CancellationToken));
     }
 
     [Fact]
     public async Task Subscription_add_to_an_unknown_tenant_fails()
     {
-        await using var store = await TestStore.CreateAsync("sqlite");
+        await using var store = await TestStore.CreateAsync(StoreKind.Sqlite, TestContext.Current.CancellationToken);
 
         var run = await CliRun.RunAsync("subscription", "add", "--tenant", "nowhere.com", "--sku", "EMS", "--units", "5", "--store", store.Spec);
 
@@ -132,10 +133,10 @@ public sealed class BootstrapVerbTests
     }
 
     [Theory]
-    [ClassData(typeof(Providers))]
-    public async Task App_create_prints_client_id_and_secret_and_stores_the_role(string provider)
+    [ClassData(typeof(EveryStore))]
+    public async Task App_create_prints_client_id_and_secret_and_stores_the_role(StoreKind kind)
     {
-        await using var store = await TestStore.CreateAsync(provider);
+        await using var store = await TestStore.CreateAsync(kind, TestContext.Current.CancellationToken);
         await CreateContosoAsync(store);
 
         var json = (await CliRun.RunAsync("app", "create", "--tenant", "contoso.com", "--name", "License bot",
@@ -143,7 +144,7 @@ public sealed class BootstrapVerbTests
 
         var clientId = json.GetProperty("clientId").GetGuid();
         var secret = json.GetProperty("clientSecret").GetString() ?? "";
-        await using var db = store.Open();
+        await using var db = store.NewDb();
         var app = await db.AppRegistrations.SingleAsync(TestContext.Current.CancellationToken);
         Assert.Equal(clientId, app.AppId);
         Assert.Equal("License bot", app.DisplayName);
@@ -156,7 +157,7 @@ public sealed class BootstrapVerbTests
     [Fact]
     public async Task App_create_with_an_unknown_role_lists_the_known_ones()
     {
-        await using var store = await TestStore.CreateAsync("sqlite");
+        await using var store = await TestStore.CreateAsync(StoreKind.Sqlite, TestContext.Current.CancellationToken);
         await CreateContosoAsync(store);
 
         var run = await CliRun.RunAsync("app", "create", "--tenant", "contoso.com", "--name", "bot", "--role", "Janitor", "--store", store.Spec);
@@ -169,7 +170,7 @@ public sealed class BootstrapVerbTests
     [Fact]
     public async Task Readable_output_shows_the_password_once_with_labels()
     {
-        await using var store = await TestStore.CreateAsync("sqlite");
+        await using var store = await TestStore.CreateAsync(StoreKind.Sqlite, TestContext.Current.CancellationToken);
 
         var run = await CliRun.RunAsync("tenant", "create", "--domain", "contoso.com", "--country", "US",
             "--admin", "admin@contoso.com", "--password", "Correct-Horse-9", "--store", store.Spec);

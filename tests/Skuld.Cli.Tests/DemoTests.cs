@@ -1,24 +1,23 @@
 using Microsoft.EntityFrameworkCore;
-using Skuld.Store;
 using Skuld.Store.Bootstrap;
+using Skuld.Testing;
 
 namespace Skuld.Cli.Tests;
 
 public sealed class DemoTests
 {
     [Theory]
-    [ClassData(typeof(Providers))]
-    public async Task Demo_on_an_empty_store_creates_people_and_consistent_seat_counts(string provider)
+    [ClassData(typeof(EveryStore))]
+    public async Task Demo_on_an_empty_store_creates_people_and_consistent_seat_counts(StoreKind kind)
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var store = await TestStore.CreateAsync(provider);
-        await using var db = store.Open();
-        await db.MigrateSkuldAsync(ct);
+        await using var store = await TestStore.CreateAsync(kind, TestContext.Current.CancellationToken);
+        await using var db = store.NewDb();
 
         var result = await DemoTenant.CreateAsync(db, TimeProvider.System, ct);
 
         Assert.True(result.Succeeded, result.Error?.Message);
-        await using var check = store.Open();
+        await using var check = store.NewDb();
         Assert.Equal(DemoTenant.People + 1, await check.Users.CountAsync(ct));
         Assert.Equal(DemoTenant.PeopleWithoutUsageLocation, await check.Users.CountAsync(u => u.UsageLocation == null, ct));
         var used = await check.LicenseAssignments.GroupBy(a => a.SkuId).Select(g => new { SkuId = g.Key, Count = g.Count() }).ToListAsync(ct);
@@ -35,16 +34,15 @@ public sealed class DemoTests
     }
 
     [Theory]
-    [ClassData(typeof(Providers))]
-    public async Task Demo_does_nothing_when_the_store_has_a_tenant(string provider)
+    [ClassData(typeof(EveryStore))]
+    public async Task Demo_does_nothing_when_the_store_has_a_tenant(StoreKind kind)
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var store = await TestStore.CreateAsync(provider);
-        await using var db = store.Open();
-        await db.MigrateSkuldAsync(ct);
+        await using var store = await TestStore.CreateAsync(kind, TestContext.Current.CancellationToken);
+        await using var db = store.NewDb();
         Assert.True((await DemoTenant.CreateAsync(db, TimeProvider.System, ct)).Succeeded);
 
-        await using var again = store.Open();
+        await using var again = store.NewDb();
         var second = await DemoTenant.CreateAsync(again, TimeProvider.System, ct);
 
         Assert.Equal(BootstrapErrorCode.StoreNotEmpty, second.Error?.Code);
@@ -56,7 +54,7 @@ public sealed class DemoTests
     public async Task Serve_demo_seeds_the_store_and_prints_how_to_sign_in()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var store = await TestStore.CreateAsync("sqlite");
+        await using var store = await TestStore.CreateAsync(StoreKind.Sqlite, TestContext.Current.CancellationToken);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var output = new SignalingWriter("curl -H");
         using var error = new StringWriter();
@@ -72,7 +70,7 @@ public sealed class DemoTests
         Assert.Contains("admin@contoso.com", text);
         Assert.Matches(@"http://127\.0\.0\.1:\d+/contoso\.com/oauth2/v2\.0/token", text);
         Assert.Contains("/v1.0/subscribedSkus", text);
-        await using var db = store.Open();
+        await using var db = store.NewDb();
         Assert.Equal(DemoTenant.People + 1, await db.Users.CountAsync(ct));
     }
 
