@@ -23,7 +23,8 @@ public static class SkuldCli
             AppCommand.Create(cli),
         };
 
-        var parsed = root.Parse(args);
+        // A bare `skuld` shows what it can do rather than an error.
+        var parsed = root.Parse(args.Length == 0 ? ["--help"] : args);
         if (parsed.Errors.Count > 0)
         {
             foreach (var parseError in parsed.Errors)

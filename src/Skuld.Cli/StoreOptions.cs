@@ -11,7 +11,7 @@ public static class StoreOptions
 
     public static Option<string> Create() => new("--store")
     {
-        Description = "Where the data lives: sqlite:PATH or postgres:CONNECTION-STRING (default: sqlite:skuld.db in the current folder).",
+        Description = "Where the data lives: sqlite:PATH or postgres:CONNECTION-STRING (an SQLite file in the current folder by default).",
         DefaultValueFactory = _ => DefaultStore,
         HelpName = "sqlite:PATH|postgres:CONN",
     };

@@ -15,7 +15,7 @@ internal static class ServeCommand
     {
         var urls = new Option<string>("--urls")
         {
-            Description = "Addresses to listen on, separated by ';' (default: http://localhost:5000).",
+            Description = "Addresses to listen on, separated by ';'.",
             DefaultValueFactory = _ => DefaultUrls,
         };
         var store = StoreOptions.Create();
