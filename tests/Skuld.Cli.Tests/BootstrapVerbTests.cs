@@ -200,6 +200,18 @@ public sealed class BootstrapVerbTests
         Assert.Contains("unknown provider 'mysql'", run.Error);
     }
 
+    [Fact]
+    public async Task A_second_tenant_wanting_the_same_initial_domain_gets_a_numbered_one()
+    {
+        await using var store = await TestStore.CreateAsync(StoreKind.Sqlite, TestContext.Current.CancellationToken);
+        await CreateContosoAsync(store);
+
+        var json = (await CliRun.RunAsync("tenant", "create", "--domain", "contoso.org", "--country", "US",
+            "--admin", "admin@contoso.org", "--json", "--store", store.Spec)).Json();
+
+        Assert.Equal("contoso2.onmicrosoft.com", json.GetProperty("initialDomain").GetString());
+    }
+
     private static async Task CreateContosoAsync(TestStore store)
     {
         var run = await CliRun.RunAsync("tenant", "create", "--domain", "contoso.com", "--country", "US", "--admin", "admin@contoso.com", "--store", store.Spec);

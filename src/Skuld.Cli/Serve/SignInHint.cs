@@ -32,7 +32,7 @@ internal static class SignInHint
         cli.Line($"Token endpoint: {tokenUrl.EscapeMarkup()}");
         cli.Line("");
         var curl =
-            $"TOKEN=$(curl -s -d grant_type=password -d username={tenant.UserPrincipalName} -d 'password={tenant.Password}' "
+            $"TOKEN=$(curl -s -d grant_type=password -d username={tenant.UserPrincipalName} --data-urlencode 'password={tenant.Password}' "
             + $"-d scope=https://graph.microsoft.com/.default {tokenUrl} | sed -E 's/.*\"access_token\":\"([^\"]+)\".*/\\1/')\n"
             + $"curl -H \"Authorization: Bearer $TOKEN\" {baseUrl}/v1.0/subscribedSkus";
         cli.Raw(curl);

@@ -78,14 +78,9 @@ public static class DemoTenant
         }
 
         await db.SaveChangesAsync(ct);
-        // Seeding writes the seat counters directly instead of through the engine, one statement per product.
-        foreach (var sku in skus)
-        {
-            await db.TenantSkus
-                .Where(s => s.TenantId == tenant.TenantId && s.SkuId == sku.SkuId)
-                .ExecuteUpdateAsync(s => s.SetProperty(x => x.ConsumedUnits, sku.ConsumedUnits), ct);
-        }
-
+        // Seeding writes license rows directly rather than through the engine; the counters are then
+        // recounted from those rows in one statement, so they are exact.
+        await LicenseSeats.RecountConsumedAsync(db, tenant.TenantId, ct);
         await transaction.CommitAsync(ct);
         return new DemoCreated(tenant, users.Count + 1, PeopleWithoutUsageLocation, skus);
     }

@@ -8,8 +8,8 @@ public static class Passwords
     private const string Upper = "ABCDEFGHJKLMNPQRSTUVWXYZ";
     private const string Lower = "abcdefghijkmnopqrstuvwxyz";
     private const string Digits = "23456789";
-    // Symbols that survive a shell and a URL-encoded form field without quoting surprises.
-    private const string Symbols = "-_.~!@#%";
+    // Symbols that survive single quotes in a shell and a form field even when not URL-encoded (no % + & =).
+    private const string Symbols = "-_.~!@#";
 
     /// <summary>8 to 256 characters with at least three of: upper case, lower case, digit, symbol.</summary>
     public static bool IsStrongEnough(string password)

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Skuld.Licensing;
-using Skuld.Licensing.Catalogue;
 using Skuld.Store.Audit;
 using Skuld.Store.Auth;
 using Skuld.Store.Directory;
@@ -121,37 +120,18 @@ public static class TenantBootstrap
             return TenantNotFound(domain);
         }
 
-        var product = await FindProductAsync(db, tenant.Id, partNumber.Trim(), ct);
-        if (product is null)
+        var catalogue = await LicenseSnapshots.LoadCatalogueAsync(db, tenant.Id, ct);
+        if (catalogue.FindByPartNumber(partNumber.Trim()) is not { } product)
         {
             return new BootstrapError(BootstrapErrorCode.UnknownSku,
                 $"No product with the part number '{partNumber}' in the catalogue or in tenant '{tenant.Domain}' (e.g. ENTERPRISEPACK, SPE_E5).");
         }
 
-        var now = time.GetUtcNow();
-        var subscription = new Subscription
-        {
-            TenantId = tenant.Id,
-            Id = Guid.NewGuid(),
-            SkuId = product.SkuId,
-            EnabledUnits = units,
-            CreatedDateTime = now,
-            NextLifecycleDateTime = now.AddYears(1),
-        };
-
         // Joins the caller's transaction when there is one (the demo seeds everything in one).
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
-        db.Subscriptions.Add(subscription);
-        // The counter row is updated in place (not read-modify-write) so a concurrent seat change keeps its count.
-        var updated = await db.TenantSkus
-            .Where(s => s.TenantId == tenant.Id && s.SkuId == product.SkuId)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.EnabledUnits, x => x.EnabledUnits + units), ct);
-        if (updated == 0)
-        {
-            db.TenantSkus.Add(new TenantSku { TenantId = tenant.Id, SkuId = product.SkuId, EnabledUnits = units });
-        }
-
-        db.AuditEvents.Add(AuditRecord.Create(tenant.Id, Actor.Operator, "Add subscription", "DirectoryManagement", "Add", Guid.NewGuid(), now,
+        var subscription = await SubscriptionUnits.AddAsync(db, tenant.Id, product.SkuId, units, time, ct);
+        db.AuditEvents.Add(AuditRecord.Create(tenant.Id, Actor.Operator, "Add subscription", "DirectoryManagement", "Add", Guid.NewGuid(),
+            subscription.CreatedDateTime,
             [new AuditTarget(subscription.Id, "Other", product.PartNumber, null,
                 [new ModifiedProperty("SkuId", null, AuditRecord.Value(product.SkuId)),
                  new ModifiedProperty("EnabledUnits", null, AuditRecord.Value(units))])]));
@@ -237,20 +217,6 @@ public static class TenantBootstrap
 
     private static BootstrapError TenantNotFound(string domain) =>
         new(BootstrapErrorCode.TenantNotFound, $"No tenant with the domain '{domain}'. Create it first with 'skuld tenant create'.");
-
-    /// <summary>The tenant's own products win over the built-in catalogue, as in <see cref="ProductCatalogue.With"/>.</summary>
-    private static async Task<Product?> FindProductAsync(SkuldDb db, Guid tenantId, string partNumber, CancellationToken ct)
-    {
-        // A tenant defines few products: compare in memory, the same way on every provider.
-        var owned = await db.TenantProducts
-            .Where(p => p.TenantId == tenantId)
-            .Select(p => new { p.SkuId, p.PartNumber, p.DisplayName })
-            .ToListAsync(ct);
-        var own = owned.Find(p => string.Equals(p.PartNumber, partNumber, StringComparison.OrdinalIgnoreCase));
-        return own is not null
-            ? new Product(own.SkuId, own.PartNumber, own.DisplayName, AppliesTo.User, [])
-            : ProductCatalogue.BuiltIn.FindByPartNumber(partNumber);
-    }
 
     /// <summary>
     /// contoso.com and contoso.org both want contoso.onmicrosoft.com; like Entra, the later one gets a
