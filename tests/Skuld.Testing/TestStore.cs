@@ -9,12 +9,6 @@ public enum StoreKind
     Postgres,
 }
 
-/// <summary>Theory data: <c>[Theory, MemberData(nameof(StoreKinds.All), MemberType = typeof(StoreKinds))]</c>.</summary>
-public static class StoreKinds
-{
-    public static IEnumerable<object[]> All => [[StoreKind.Sqlite], [StoreKind.Postgres]];
-}
-
 /// <summary>
 /// A fresh, migrated store of either kind for one test: an SQLite file of its own, or a database of
 /// its own on the shared PostgreSQL cluster. Both are copied from a template migrated once per process.
