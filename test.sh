@@ -41,7 +41,10 @@ if [[ ${#projects[@]} -eq 0 ]]; then
 fi
 
 echo "test.sh: building ($configuration)"
-dotnet build Skuld.sln -c "$configuration" -nologo -v quiet
+if ! dotnet build Skuld.sln -c "$configuration" -nologo -v quiet; then
+  echo "test.sh: the build failed; no tests were run" >&2
+  exit 1
+fi
 
 rm -rf "$results"
 mkdir -p "$results"

@@ -6,8 +6,7 @@ namespace Skuld.Cli.Tests;
 
 public sealed class BootstrapVerbTests
 {
-    [Theory]
-    [ClassData(typeof(EveryStore))]
+    [Theory, AllStores]
     public async Task Tenant_create_json_has_tenant_id_user_id_and_a_generated_password(StoreKind kind)
     {
         await using var store = await TestStore.CreateEmptyAsync(kind, TestContext.Current.CancellationToken);
@@ -31,8 +30,7 @@ public sealed class BootstrapVerbTests
         Assert.Contains(await db.AuditEvents.Select(e => e.ActivityDisplayName).ToListAsync(TestContext.Current.CancellationToken), a => a == "Add user");
     }
 
-    [Theory]
-    [ClassData(typeof(EveryStore))]
+    [Theory, AllStores]
     public async Task Tenant_create_keeps_the_given_password(StoreKind kind)
     {
         await using var store = await TestStore.CreateAsync(kind, TestContext.Current.CancellationToken);
@@ -43,8 +41,7 @@ public sealed class BootstrapVerbTests
         Assert.Equal("Correct-Horse-9", json.GetProperty("password").GetString());
     }
 
-    [Theory]
-    [ClassData(typeof(EveryStore))]
+    [Theory, AllStores]
     public async Task Tenant_create_with_a_taken_domain_fails_with_exit_1_and_says_so(StoreKind kind)
     {
         await using var store = await TestStore.CreateAsync(kind, TestContext.Current.CancellationToken);
@@ -86,8 +83,7 @@ public sealed class BootstrapVerbTests
         Assert.Contains("at least three of", run.Error);
     }
 
-    [Theory]
-    [ClassData(typeof(EveryStore))]
+    [Theory, AllStores]
     public async Task Subscription_add_sums_units_of_the_same_product(StoreKind kind)
     {
         await using var store = await TestStore.CreateAsync(kind, TestContext.Current.CancellationToken);
@@ -106,8 +102,7 @@ public sealed class BootstrapVerbTests
         Assert.Equal(2, await db.Subscriptions.CountAsync(TestContext.Current.CancellationToken));
     }
 
-    [Theory]
-    [ClassData(typeof(EveryStore))]
+    [Theory, AllStores]
     public async Task Subscription_add_with_an_unknown_part_number_fails(StoreKind kind)
     {
         await using var store = await TestStore.CreateAsync(kind, TestContext.Current.CancellationToken);
@@ -132,8 +127,7 @@ public sealed class BootstrapVerbTests
         Assert.Contains("No tenant with the domain 'nowhere.com'", run.Error);
     }
 
-    [Theory]
-    [ClassData(typeof(EveryStore))]
+    [Theory, AllStores]
     public async Task App_create_prints_client_id_and_secret_and_stores_the_role(StoreKind kind)
     {
         await using var store = await TestStore.CreateAsync(kind, TestContext.Current.CancellationToken);

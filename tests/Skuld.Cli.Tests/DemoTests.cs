@@ -6,8 +6,7 @@ namespace Skuld.Cli.Tests;
 
 public sealed class DemoTests
 {
-    [Theory]
-    [ClassData(typeof(EveryStore))]
+    [Theory, AllStores]
     public async Task Demo_on_an_empty_store_creates_people_and_consistent_seat_counts(StoreKind kind)
     {
         var ct = TestContext.Current.CancellationToken;
@@ -33,8 +32,7 @@ public sealed class DemoTests
         Assert.False(await check.LicenseAssignments.AnyAsync(a => unlocated.Contains(a.UserId), ct));
     }
 
-    [Theory]
-    [ClassData(typeof(EveryStore))]
+    [Theory, AllStores]
     public async Task Demo_does_nothing_when_the_store_has_a_tenant(StoreKind kind)
     {
         var ct = TestContext.Current.CancellationToken;
