@@ -233,4 +233,49 @@ public sealed class DirectLicensingTests
         Assert.Equal(ImmutableArray.Create(Seed.SkuId), user.Assignments.Select(a => a.SkuId).ToImmutableArray());
         Assert.Null(await LicenseSnapshots.LoadUserAsync(db, tenantId, Guid.NewGuid(), Ct));
     }
+
+    [Theory, AllStores]
+    public async Task Parallel_requests_for_one_user_take_one_seat(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind, Ct);
+        Guid tenantId, userId;
+        await using (var setup = store.NewDb())
+        {
+            tenantId = await Seed.TenantAsync(setup, units: 10);
+            userId = await Seed.UserAsync(setup, tenantId, "alice@contoso.com");
+        }
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(async () =>
+        {
+            await using var db = store.NewDb();
+            return await AssignAsync(db, tenantId, userId, [i % 2 == 0 ? Sku() : Sku(Seed.ExtraPlanId)], []);
+        })));
+
+        Assert.All(results, r => Assert.IsType<DirectLicenseResult.Applied>(r));
+        await using var reader = store.NewDb();
+        Assert.Equal(1, (await reader.TenantSkus.SingleAsync(s => s.TenantId == tenantId, Ct)).ConsumedUnits);
+        Assert.Equal(1, await reader.LicenseAssignments.CountAsync(a => a.UserId == userId, Ct));
+        Assert.Equal(20, (await reader.Users.SingleAsync(u => u.Id == userId, Ct)).Version);
+    }
+
+    [Theory, AllStores]
+    public async Task A_built_in_product_is_assigned_from_the_catalogue(StoreKind kind)
+    {
+        var enterprisePack = new Guid("6fd2c87f-b296-42f0-b197-1e91e994b900");
+        await using var store = await TestStore.CreateAsync(kind, Ct);
+        await using var db = store.NewDb();
+        var tenantId = await Seed.TenantAsync(db, units: 1);
+        await SubscriptionUnits.AddAsync(db, tenantId, enterprisePack, 25, Time, Ct);
+        var userId = await Seed.UserAsync(db, tenantId, "alice@contoso.com");
+        var correlationId = Guid.NewGuid();
+
+        var result = await DirectLicensing.AssignAsync(db, tenantId, userId, [new LicenseRequest(enterprisePack, [])], [], Actor.Operator, correlationId, Time, Ct);
+
+        Assert.IsType<DirectLicenseResult.Applied>(result);
+        await using var reader = store.NewDb();
+        var sku = await reader.TenantSkus.SingleAsync(s => s.TenantId == tenantId && s.SkuId == enterprisePack, Ct);
+        Assert.Equal((25, 1), (sku.EnabledUnits, sku.ConsumedUnits));
+        var change = await reader.AuditEvents.SingleAsync(e => e.CorrelationId == correlationId && e.ActivityDisplayName == "Change user license", Ct);
+        Assert.Contains("SkuName=ENTERPRISEPACK", change.TargetResources, StringComparison.Ordinal);
+    }
 }

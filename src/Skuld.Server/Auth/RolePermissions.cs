@@ -6,7 +6,7 @@ namespace Skuld.Server.Auth;
 /// <summary>
 /// The one table from admin role to permissions (DESIGN.md "Roles", reference §3). A principal with no
 /// role has no permission at all: a plain user can only call endpoints that need just a caller
-/// (<c>/me</c>). Graph lets any member read basic directory data; Skuld is stricter on purpose, since
+/// (<c>/me</c>, <c>/me/licenseDetails</c>). Graph lets any member read basic directory data; Skuld is stricter on purpose, since
 /// its directory exists for license administration and a plain account's only business is itself.
 /// </summary>
 public static class RolePermissions

@@ -48,11 +48,10 @@ public static class SkuldAuthExtensions
     /// <summary>Resolves the caller and checks permissions; place it after routing (WebApplication routes first by default).</summary>
     public static IApplicationBuilder UseSkuldAuth(this IApplicationBuilder app) => app.UseMiddleware<CallerMiddleware>();
 
-    /// <summary>Maps the anonymous token endpoint and <c>GET /v1.0/me</c>.</summary>
+    /// <summary>Maps the anonymous token endpoint <c>POST /{tenant}/oauth2/v2.0/token</c>.</summary>
     public static IEndpointRouteBuilder MapSkuldAuth(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapTokenEndpoint();
-        endpoints.MapMe();
         return endpoints;
     }
 

@@ -10,41 +10,17 @@ using Skuld.Testing;
 
 namespace Skuld.Server.Tests.Auth;
 
-/// <summary>Who may call <c>/v1.0</c>: the token is validated and the caller looked up in the directory on every request.</summary>
+/// <summary>
+/// Who may call <c>/v1.0</c>: the token is validated and the caller looked up in the directory on every
+/// request. Refusals are checked on the real server (any <c>/v1.0</c> path needs a caller); acceptance
+/// on <see cref="PermissionProbe"/>'s <c>/v1.0/probe/caller</c>, a second process on the same store.
+/// </summary>
 public sealed class CallerTests
 {
+    private const string Empty = "Access token is empty.";
+    private const string Gone = "Access token validation failure. The token's user or application no longer exists or is disabled.";
+
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
-
-    [Theory, AllStores]
-    public async Task Me_returns_the_signed_in_user_in_graph_shape_even_without_a_role(StoreKind kind)
-    {
-        await using var server = await SkuldServer.StartAsync(kind);
-        var tenant = await server.AddTenantAsync("contoso.com");
-        var user = await server.AddUserAsync(tenant, "adele");
-        var token = await server.CreateClient().UserTokenAsync("contoso.com", "adele@contoso.com");
-
-        var response = await server.CreateClient(token).GetAsync("/v1.0/me", Cancel);
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var me = await response.JsonAsync();
-        Assert.Equal(user.Id.ToString(), me.GetProperty("id").GetString());
-        Assert.Equal("adele@contoso.com", me.GetProperty("userPrincipalName").GetString());
-        Assert.Equal("adele", me.GetProperty("displayName").GetString());
-        Assert.EndsWith("/v1.0/$metadata#users/$entity", me.GetProperty("@odata.context").GetString(), StringComparison.Ordinal);
-    }
-
-    [Theory, AllStores]
-    public async Task Me_with_an_app_token_is_refused_as_graph_does(StoreKind kind)
-    {
-        await using var server = await SkuldServer.StartAsync(kind);
-        var tenant = await server.AddTenantAsync("contoso.com");
-        var app = await server.AddAppAsync(tenant, "Provisioning", DirectoryRole.GlobalAdministrator);
-        var token = await server.CreateClient().AppTokenAsync("contoso.com", app);
-
-        var response = await server.CreateClient(token).GetAsync("/v1.0/me", Cancel);
-
-        await AssertGraphErrorAsync(response, HttpStatusCode.BadRequest, "BadRequest", "/me request is only valid with delegated authentication flow.");
-    }
 
     [Theory, AllStores]
     public async Task No_authorization_header_is_401_access_token_is_empty_on_any_v1_path(StoreKind kind)
@@ -52,9 +28,9 @@ public sealed class CallerTests
         await using var server = await SkuldServer.StartAsync(kind);
         var client = server.CreateClient();
 
-        foreach (var path in new[] { "/v1.0/me", "/v1.0/no-such-resource" })
+        foreach (var path in new[] { "/v1.0/me", "/v1.0/users", "/v1.0/no-such-resource" })
         {
-            await AssertGraphErrorAsync(await client.GetAsync(path, Cancel), HttpStatusCode.Unauthorized, "InvalidAuthenticationToken", "Access token is empty.");
+            await AssertGraphErrorAsync(await client.GetAsync(path, Cancel), HttpStatusCode.Unauthorized, "InvalidAuthenticationToken", Empty);
         }
     }
 
@@ -62,15 +38,21 @@ public sealed class CallerTests
     public async Task Token_past_its_hour_is_401_expired(StoreKind kind)
     {
         await using var server = await SkuldServer.StartAsync(kind);
+        await using var probe = await PermissionProbe.StartAsync(server);
         var tenant = await server.AddTenantAsync("contoso.com");
         await server.AddUserAsync(tenant, "admin");
-        var client = server.CreateClient(await server.CreateClient().UserTokenAsync("contoso.com", "admin@contoso.com"));
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/v1.0/me", Cancel)).StatusCode);
+        var token = await server.CreateClient().UserTokenAsync("contoso.com", "admin@contoso.com");
+        Assert.Equal(HttpStatusCode.OK, (await probe.CreateClient(token).GetAsync("/v1.0/probe/caller", Cancel)).StatusCode);
 
         server.Time.Advance(TimeSpan.FromMinutes(62));
 
-        await AssertGraphErrorAsync(await client.GetAsync("/v1.0/me", Cancel),
-            HttpStatusCode.Unauthorized, "InvalidAuthenticationToken", "Access token has expired or is not yet valid.");
+        foreach (var response in new[]
+        {
+            await probe.CreateClient(token).GetAsync("/v1.0/probe/caller", Cancel), await server.CreateClient(token).GetAsync("/v1.0/me", Cancel),
+        })
+        {
+            await AssertGraphErrorAsync(response, HttpStatusCode.Unauthorized, "InvalidAuthenticationToken", "Access token has expired or is not yet valid.");
+        }
     }
 
     [Theory, AllStores]
@@ -89,7 +71,7 @@ public sealed class CallerTests
         payload["sub"] = admin.Id.ToString();
         var forged = $"{parts[0]}.{Base64UrlEncoder.Encode(payload.ToJsonString())}.{parts[2]}";
 
-        await AssertGraphErrorAsync(await server.CreateClient(forged).GetAsync("/v1.0/me", Cancel),
+        await AssertGraphErrorAsync(await server.CreateClient(forged).GetAsync("/v1.0/users", Cancel),
             HttpStatusCode.Unauthorized, "InvalidAuthenticationToken", "Access token validation failure. Invalid signature.");
     }
 
@@ -100,6 +82,8 @@ public sealed class CallerTests
 
         await AssertGraphErrorAsync(await server.CreateClient("not-a-token").GetAsync("/v1.0/me", Cancel),
             HttpStatusCode.Unauthorized, "InvalidAuthenticationToken", "IDX14100: JWT is not well formed, there are no dots (.).");
+        await AssertGraphErrorAsync(await server.CreateClient("not.a.token").GetAsync("/v1.0/me", Cancel),
+            HttpStatusCode.Unauthorized, "InvalidAuthenticationToken", "Access token validation failure. The token is not a well-formed JWT.");
     }
 
     [Theory, AllStores]
@@ -115,14 +99,15 @@ public sealed class CallerTests
             stored = await db.SigningKeys.SingleAsync(Cancel);
         }
 
+        var now = server.Time.GetUtcNow().UtcDateTime;
         var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = $"https://sts.skuld.local/{tenant.Id}/",
             Audience = "https://management.azure.com",
             Claims = new Dictionary<string, object> { ["tid"] = tenant.Id.ToString(), ["oid"] = admin.Id.ToString(), ["idtyp"] = "user" },
-            IssuedAt = server.Time.GetUtcNow().UtcDateTime,
-            NotBefore = server.Time.GetUtcNow().UtcDateTime,
-            Expires = server.Time.GetUtcNow().UtcDateTime.AddHours(1),
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now.AddHours(1),
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(stored.Key) { KeyId = stored.Id.ToString() }, SecurityAlgorithms.HmacSha256),
         });
 
@@ -131,33 +116,48 @@ public sealed class CallerTests
     }
 
     [Theory, AllStores]
-    public async Task Token_issued_by_one_server_process_is_accepted_by_another_on_the_same_store(StoreKind kind)
+    public async Task Tokens_issued_by_two_server_processes_racing_to_create_the_key_are_accepted_by_both(StoreKind kind)
     {
-        await using var first = await SkuldServer.StartAsync(kind);
-        await using var second = first.OnSameStore();
-        var tenant = await first.AddTenantAsync("contoso.com");
-        await first.AddUserAsync(tenant, "admin");
+        await using var server = await SkuldServer.StartAsync(kind);
+        await using var first = await PermissionProbe.StartAsync(server);
+        await using var second = await PermissionProbe.StartAsync(server);
+        var tenant = await server.AddTenantAsync("contoso.com");
+        await server.AddUserAsync(tenant, "admin");
 
-        // The second process creates the key; the first must read it rather than make its own.
-        var token = await second.CreateClient().UserTokenAsync("contoso.com", "admin@contoso.com");
+        // Neither process has a key yet: both create one at the same moment and must end up with the same.
+        var tokens = await Task.WhenAll(
+            first.CreateClient().UserTokenAsync("contoso.com", "admin@contoso.com"),
+            second.CreateClient().UserTokenAsync("contoso.com", "admin@contoso.com"));
 
-        Assert.Equal(HttpStatusCode.OK, (await first.CreateClient(token).GetAsync("/v1.0/me", Cancel)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await second.CreateClient(token).GetAsync("/v1.0/me", Cancel)).StatusCode);
+        foreach (var process in new[] { first, second })
+        {
+            foreach (var token in tokens)
+            {
+                Assert.Equal(HttpStatusCode.OK, (await process.CreateClient(token).GetAsync("/v1.0/probe/caller", Cancel)).StatusCode);
+            }
+        }
     }
 
     [Theory, AllStores]
     public async Task Token_of_a_deleted_or_disabled_user_or_deleted_app_is_401_at_once(StoreKind kind)
     {
         await using var server = await SkuldServer.StartAsync(kind);
+        await using var probe = await PermissionProbe.StartAsync(server);
         var tenant = await server.AddTenantAsync("contoso.com");
         var leaver = await server.AddUserAsync(tenant, "leaver", roles: DirectoryRole.GlobalAdministrator);
         var suspended = await server.AddUserAsync(tenant, "suspended", roles: DirectoryRole.GlobalAdministrator);
         var app = await server.AddAppAsync(tenant, "Old sync", DirectoryRole.GlobalAdministrator);
         var anonymous = server.CreateClient();
-        var leaverClient = server.CreateClient(await anonymous.UserTokenAsync("contoso.com", "leaver@contoso.com"));
-        var suspendedClient = server.CreateClient(await anonymous.UserTokenAsync("contoso.com", "suspended@contoso.com"));
-        var appClient = server.CreateClient(await anonymous.AppTokenAsync("contoso.com", app));
-        Assert.Equal(HttpStatusCode.OK, (await leaverClient.GetAsync("/v1.0/me", Cancel)).StatusCode);
+        var tokens = new[]
+        {
+            await anonymous.UserTokenAsync("contoso.com", "leaver@contoso.com"),
+            await anonymous.UserTokenAsync("contoso.com", "suspended@contoso.com"),
+            await anonymous.AppTokenAsync("contoso.com", app),
+        };
+        foreach (var token in tokens)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await probe.CreateClient(token).GetAsync("/v1.0/probe/caller", Cancel)).StatusCode);
+        }
 
         await using (var db = server.NewDb())
         {
@@ -166,10 +166,10 @@ public sealed class CallerTests
             await db.AppRegistrations.Where(a => a.Id == app.Registration.Id).ExecuteDeleteAsync(Cancel);
         }
 
-        foreach (var client in new[] { leaverClient, suspendedClient, appClient })
+        foreach (var token in tokens)
         {
-            await AssertGraphErrorAsync(await client.GetAsync("/v1.0/me", Cancel), HttpStatusCode.Unauthorized, "InvalidAuthenticationToken",
-                "Access token validation failure. The token's user or application no longer exists or is disabled.");
+            await AssertGraphErrorAsync(await probe.CreateClient(token).GetAsync("/v1.0/probe/caller", Cancel),
+                HttpStatusCode.Unauthorized, "InvalidAuthenticationToken", Gone);
         }
     }
 
@@ -177,16 +177,18 @@ public sealed class CallerTests
     public async Task Token_of_a_deleted_tenant_is_401(StoreKind kind)
     {
         await using var server = await SkuldServer.StartAsync(kind);
+        await using var probe = await PermissionProbe.StartAsync(server);
         var tenant = await server.AddTenantAsync("contoso.com");
         await server.AddUserAsync(tenant, "admin", roles: DirectoryRole.GlobalAdministrator);
-        var client = server.CreateClient(await server.CreateClient().UserTokenAsync("contoso.com", "admin@contoso.com"));
+        var client = probe.CreateClient(await server.CreateClient().UserTokenAsync("contoso.com", "admin@contoso.com"));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/v1.0/probe/caller", Cancel)).StatusCode);
 
         await using (var db = server.NewDb())
         {
             await db.Tenants.Where(t => t.Id == tenant.Id).ExecuteDeleteAsync(Cancel);
         }
 
-        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/v1.0/me", Cancel)).StatusCode);
+        await AssertGraphErrorAsync(await client.GetAsync("/v1.0/probe/caller", Cancel), HttpStatusCode.Unauthorized, "InvalidAuthenticationToken", Gone);
     }
 
     internal static async Task AssertGraphErrorAsync(HttpResponseMessage response, HttpStatusCode status, string code, string messageStart)

@@ -40,6 +40,9 @@ internal sealed class PermissionProbe : IAsyncDisposable
         return new PermissionProbe(app);
     }
 
+    /// <summary>A client without a token, e.g. for this process's token endpoint.</summary>
+    public HttpClient CreateClient() => _app.GetTestClient();
+
     public HttpClient CreateClient(string accessToken)
     {
         var client = _app.GetTestClient();
