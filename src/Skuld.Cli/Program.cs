@@ -1,1 +1,3 @@
-return 0;
+using Skuld.Cli;
+
+return await SkuldCli.RunAsync(args, Console.Out, Console.Error);
