@@ -19,6 +19,8 @@ public static class SkuldApp
     {
         var builder = WebApplication.CreateBuilder(args);
         var store = builder.Configuration[StoreSetting] is { Length: > 0 } spec ? StoreLocation.Parse(spec) : StoreLocation.Default;
+        // Every SQL statement at Information drowns the server's own messages; keep EF's warnings.
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSkuldStore(store);
         builder.Services.AddSkuldAuth();

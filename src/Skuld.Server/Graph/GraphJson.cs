@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -67,8 +68,11 @@ public static class GraphJson
     /// <summary>Whether a body member is an OData annotation (<c>@odata.type</c>) that clients may send and we ignore.</summary>
     public static bool IsAnnotation(string name) => name.StartsWith('@') || name.Contains("@odata.", StringComparison.Ordinal);
 
+    // Graph writes '&' and '+' as they are (nextLinks are copied by scripts); the body is JSON, not HTML.
+    private static readonly JsonSerializerOptions WriteOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static IResult Ok(JsonObject body, int statusCode = StatusCodes.Status200OK) =>
-        Results.Text(body.ToJsonString(), "application/json", System.Text.Encoding.UTF8, statusCode);
+        Results.Text(body.ToJsonString(WriteOptions), "application/json", System.Text.Encoding.UTF8, statusCode);
 
     /// <summary>A Graph collection: <c>{"@odata.context", ["@odata.count"], "value", ["@odata.nextLink"]}</c>.</summary>
     public static JsonObject Collection(string context, IEnumerable<JsonNode?> items, long? count = null, string? nextLink = null)
