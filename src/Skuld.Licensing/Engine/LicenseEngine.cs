@@ -25,6 +25,70 @@ public static class LicenseEngine
         ImmutableArray<LicenseRequest> add,
         ImmutableArray<Guid> remove) => new DirectAssignment(tenant, user, add, remove).Evaluate();
 
+    /// <summary>
+    /// Group-based licensing for a batch of members: each member's complete new rows (direct rows kept
+    /// as they are, one row per licensed group and SKU) and seat changes, taking and freeing seats in
+    /// <paramref name="ledger"/>. Members are evaluated in membership order (<see cref="MemberInput.MemberSince"/>,
+    /// then user id) whatever the list order, and the outcomes come back in that order.
+    /// </summary>
+    /// <remarks>
+    /// <para>Batches: call once per batch with the same ledger, batches in membership order (a batch is
+    /// a consecutive slice of the queue); the result is then the same whatever the batch size. Members who
+    /// only give seats back (left the group) go first. When <see cref="SeatLedger.NeedsAnotherPass"/> is
+    /// true afterwards, a seat was freed after an earlier member was refused one: evaluate again.</para>
+    /// <para>Seats: a user holds one seat per SKU whatever the number of sources, and keeps a seat they
+    /// already hold (a granting row from any source). A group row needs a seat only for a SKU the user holds
+    /// from no source; free seats go to members in queue order, the others get CountViolation.</para>
+    /// <para>Per member, groups already granting are checked first, then new ones, each by group id; each
+    /// group as a whole (all-or-nothing), rule by rule, first failure wins: products valid (Other), usage
+    /// location — the user's, else the tenant's country, never written to the user — (ProhibitedInUsageLocationViolation),
+    /// proxy clash (UniquenessViolation), no enabled plan exclusive with a plan the user has from any source or
+    /// from the group (MutuallyExclusiveViolation), no new dependency violation (DependencyViolation), seats
+    /// (CountViolation on every product that needed a new seat). The failing product carries the error, the
+    /// group's other products Other. New rows of a failed group are Error; rows that already granted keep
+    /// granting unchanged as ActiveWithError, because a failed change takes nothing away.</para>
+    /// <para>Leaving a group (or the group dropping a SKU) removes the rows, and frees the seat when no
+    /// source is left, except a row whose removal would leave an enabled plan without its only
+    /// prerequisite: it stays, ActiveWithError with DependencyViolation, until the dependent plan goes.</para>
+    /// <para>Each member's rows are evaluated to a fixed point, so evaluating the outcome again changes
+    /// nothing (as long as no extra pass is needed).</para>
+    /// </remarks>
+    public static ImmutableArray<MemberOutcome> EvaluateMembers(
+        TenantSnapshot tenant,
+        IReadOnlyList<MemberInput> members,
+        SeatLedger ledger)
+    {
+        var ordered = members.Order(MembershipOrder.Instance).ToArray();
+        var seen = new HashSet<Guid>(ordered.Length);
+        foreach (var member in ordered)
+        {
+            if (!seen.Add(member.User.UserId))
+            {
+                throw new ArgumentException($"User {member.User.UserId} is in the batch twice.", nameof(members));
+            }
+        }
+        var evaluator = new MemberEvaluator(TenantIndex.Of(tenant), ledger);
+        var outcomes = ImmutableArray.CreateBuilder<MemberOutcome>(ordered.Length);
+        foreach (var member in ordered)
+        {
+            outcomes.Add(evaluator.Evaluate(member));
+        }
+        return outcomes.MoveToImmutable();
+    }
+
+    /// <summary>
+    /// What-if: the outcomes <see cref="EvaluateMembers"/> would give, on a copy of the ledger; the
+    /// ledger passed in is not touched. The copy (with the seats the batch would take) comes back too.
+    /// </summary>
+    public static (ImmutableArray<MemberOutcome> Outcomes, SeatLedger Ledger) WhatIfMembers(
+        TenantSnapshot tenant,
+        IReadOnlyList<MemberInput> members,
+        SeatLedger ledger)
+    {
+        var copy = ledger.Copy();
+        return (EvaluateMembers(tenant, members, copy), copy);
+    }
+
     /// <summary>The products a user holds from the given assignments, ordered by skuId.</summary>
     /// <remarks>
     /// Only rows that grant the license count, and only SKUs the tenant knows. Disabled plans are the
