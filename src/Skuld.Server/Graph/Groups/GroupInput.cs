@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Skuld.Store.Directory;
@@ -50,7 +51,7 @@ public sealed record GroupInput(IReadOnlyDictionary<string, object?> Values)
     private static readonly string[] RequiredOnCreate = ["displayName", "mailEnabled", "mailNickname", "securityEnabled"];
 
     // Characters Exchange refuses in an alias (and so Graph in mailNickname).
-    private static readonly char[] NicknameForbidden = ['@', '(', ')', '\\', '[', ']', '"', ';', ':', '<', '>', ','];
+    private static readonly SearchValues<char> NicknameForbidden = SearchValues.Create("@()\\[]\";:<>,");
 
     public bool Sets(string property) => Values.ContainsKey(property);
 
@@ -95,11 +96,11 @@ public sealed record GroupInput(IReadOnlyDictionary<string, object?> Values)
     {
         if (creating)
         {
-            foreach (var name in RequiredOnCreate)
+            foreach (var property in RequiredOnCreate)
             {
-                if (!Values.TryGetValue(name, out var v) || v is null || v is string { Length: 0 })
+                if (!Values.TryGetValue(property, out var v) || v is null || v is string { Length: 0 })
                 {
-                    return InvalidValue(name);
+                    return InvalidValue(property);
                 }
             }
 
@@ -111,11 +112,11 @@ public sealed record GroupInput(IReadOnlyDictionary<string, object?> Values)
             }
         }
 
-        foreach (var name in (string[])["displayName", "mailNickname", "securityEnabled"])
+        foreach (var property in (string[])["displayName", "mailNickname", "securityEnabled"])
         {
-            if (Values.TryGetValue(name, out var v) && (v is null || v is string { Length: 0 }))
+            if (Values.TryGetValue(property, out var v) && (v is null || v is string { Length: 0 }))
             {
-                return InvalidValue(name);
+                return InvalidValue(property);
             }
         }
 
@@ -131,7 +132,7 @@ public sealed record GroupInput(IReadOnlyDictionary<string, object?> Values)
             return InvalidValue("mailNickname");
         }
 
-        if (Values.TryGetValue("displayName", out var name) && name is string { Length: > 256 })
+        if (Values.TryGetValue("displayName", out var display) && display is string { Length: > 256 })
         {
             return InvalidValue("displayName");
         }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Skuld.Server.Auth;
 using Skuld.Store;
@@ -50,7 +51,7 @@ public static class GroupsApiEndpoints
     /// <summary>The answer to a reprocess request: the group and its licenseProcessingState.</summary>
     public sealed record ReprocessAccepted(string GroupId, string LicenseProcessingState);
 
-    private static IResult Problem(int status, string code, string detail) => TypedResults.Problem(
+    private static ProblemHttpResult Problem(int status, string code, string detail) => TypedResults.Problem(
         detail: detail,
         statusCode: status,
         type: $"urn:skuld:problem:{code}",

@@ -139,8 +139,10 @@ public static class GroupsEndpoints
     private static async Task<bool> AddressTakenAsync(SkuldDb db, Guid tenantId, string address, CancellationToken ct)
     {
         var key = address.ToUpperInvariant();
+#pragma warning disable CA1862 // EF translates ToUpper() on every provider; string.Equals with a StringComparison it cannot.
         return await db.Groups.AnyAsync(g => g.TenantId == tenantId && g.Mail != null && g.Mail.ToUpper() == key, ct)
             || await db.Users.AnyAsync(u => u.TenantId == tenantId && u.Mail != null && u.Mail.ToUpper() == key, ct);
+#pragma warning restore CA1862
     }
 
     private static async Task<IResult> UpdateAsync(string id, HttpContext http, SkuldDb db, TimeProvider time, CancellationToken ct)

@@ -25,23 +25,23 @@ public static class MembersEndpoints
     public static void MapGroupMembers(this RouteGroupBuilder graph)
     {
         graph.MapGet("/groups/{id}/members", (string id, HttpContext http, SkuldDb db, CancellationToken ct) =>
-            ListAsync(id, http, db, ct, transitive: false)).RequirePermission(Permission.ReadDirectory);
+            ListAsync(id, http, db, transitive: false, ct)).RequirePermission(Permission.ReadDirectory);
         graph.MapGet("/groups/{id}/transitiveMembers", (string id, HttpContext http, SkuldDb db, CancellationToken ct) =>
-            ListAsync(id, http, db, ct, transitive: true)).RequirePermission(Permission.ReadDirectory);
+            ListAsync(id, http, db, transitive: true, ct)).RequirePermission(Permission.ReadDirectory);
         graph.MapPost("/groups/{id}/members/$ref", AddAsync).RequirePermission(Permission.ManageGroups);
         graph.MapDelete("/groups/{id}/members/{memberId}/$ref", RemoveAsync).RequirePermission(Permission.ManageGroups);
 
         graph.MapGet("/groups/{id}/memberOf", (string id, HttpContext http, SkuldDb db, CancellationToken ct) =>
-            MemberOfAsync(id, MemberKind.Group, http, db, ct, transitive: false)).RequirePermission(Permission.ReadDirectory);
+            MemberOfAsync(id, MemberKind.Group, http, db, transitive: false, ct)).RequirePermission(Permission.ReadDirectory);
         graph.MapGet("/groups/{id}/transitiveMemberOf", (string id, HttpContext http, SkuldDb db, CancellationToken ct) =>
-            MemberOfAsync(id, MemberKind.Group, http, db, ct, transitive: true)).RequirePermission(Permission.ReadDirectory);
+            MemberOfAsync(id, MemberKind.Group, http, db, transitive: true, ct)).RequirePermission(Permission.ReadDirectory);
         graph.MapGet("/users/{id}/memberOf", (string id, HttpContext http, SkuldDb db, CancellationToken ct) =>
-            MemberOfAsync(id, MemberKind.User, http, db, ct, transitive: false)).RequirePermission(Permission.ReadDirectory);
+            MemberOfAsync(id, MemberKind.User, http, db, transitive: false, ct)).RequirePermission(Permission.ReadDirectory);
         graph.MapGet("/users/{id}/transitiveMemberOf", (string id, HttpContext http, SkuldDb db, CancellationToken ct) =>
-            MemberOfAsync(id, MemberKind.User, http, db, ct, transitive: true)).RequirePermission(Permission.ReadDirectory);
+            MemberOfAsync(id, MemberKind.User, http, db, transitive: true, ct)).RequirePermission(Permission.ReadDirectory);
     }
 
-    private static async Task<IResult> ListAsync(string id, HttpContext http, SkuldDb db, CancellationToken ct, bool transitive)
+    private static async Task<IResult> ListAsync(string id, HttpContext http, SkuldDb db, bool transitive, CancellationToken ct)
     {
         var caller = http.GetCaller();
         var group = await GroupLookup.FindAsync(db, caller.TenantId, id, ct);
@@ -60,7 +60,7 @@ public static class MembersEndpoints
     }
 
     private static async Task<IResult> MemberOfAsync(
-        string id, MemberKind kind, HttpContext http, SkuldDb db, CancellationToken ct, bool transitive)
+        string id, MemberKind kind, HttpContext http, SkuldDb db, bool transitive, CancellationToken ct)
     {
         var caller = http.GetCaller();
         Guid? objectId = kind switch

@@ -15,6 +15,15 @@ public static class GroupResource
         "mailNickname", "proxyAddresses", "securityEnabled",
     ];
 
+    /// <summary>
+    /// Some member's assignment from this group failed. With nested licensing the rows of inheriting
+    /// members name the licensed group too, so they count for it.
+    /// </summary>
+    public static readonly Expression<Func<Group, SkuldDb, bool>> HasMembersWithLicenseErrors = (g, db) =>
+        db.LicenseAssignments.Any(a =>
+            a.TenantId == g.TenantId && a.SourceId == g.Id
+            && (a.State == LicenseState.Error || a.Error != LicenseError.None));
+
     public static QueryResource<Group> Instance { get; } = new()
     {
         EntitySet = GraphModel.Groups,
@@ -39,15 +48,6 @@ public static class GroupResource
         },
         DefaultSelect = DefaultProperties,
     };
-
-    /// <summary>
-    /// Some member's assignment from this group failed. With nested licensing the rows of inheriting
-    /// members name the licensed group too, so they count for it.
-    /// </summary>
-    public static readonly Expression<Func<Group, SkuldDb, bool>> HasMembersWithLicenseErrors = (g, db) =>
-        db.LicenseAssignments.Any(a =>
-            a.TenantId == g.TenantId && a.SourceId == g.Id
-            && (a.State == LicenseState.Error || a.Error != LicenseError.None));
 
     /// <summary>A group's assignedLicenses are its license rows (its intent, not its members' outcome).</summary>
     private static Expression<Func<Group, SkuldDb, bool>> AssignsSkuWhere(Expression<Func<Guid, bool>> sku) =>
