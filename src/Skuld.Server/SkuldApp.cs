@@ -6,6 +6,7 @@ using Skuld.Server.Graph.Groups;
 using Skuld.Server.Graph.Organization;
 using Skuld.Server.Graph.Skus;
 using Skuld.Server.Graph.Users;
+using Skuld.Server.Processing;
 using Skuld.Store;
 
 namespace Skuld.Server;
@@ -23,7 +24,7 @@ public static class SkuldApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSkuldStore(store);
         builder.Services.AddSkuldAuth();
-        builder.Services.AddSingleton<LicenseWorkSignal>();
+        builder.Services.AddLicenseProcessing();
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = GraphJson.MaxBodyBytes * 2L);
 
         var app = builder.Build();

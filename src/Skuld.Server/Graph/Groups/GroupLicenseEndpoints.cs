@@ -8,6 +8,7 @@ using Skuld.Server.Graph.Users;
 using Skuld.Store;
 using Skuld.Store.Audit;
 using Skuld.Store.Directory;
+using Skuld.Store.Processing;
 using Skuld.Store.Licensing;
 using GroupLicense = Skuld.Store.Licensing.GroupLicense;
 

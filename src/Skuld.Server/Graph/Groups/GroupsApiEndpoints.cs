@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Skuld.Server.Auth;
 using Skuld.Store;
 using Skuld.Store.Directory;
+using Skuld.Store.Processing;
 
 namespace Skuld.Server.Graph.Groups;
 

@@ -5,12 +5,14 @@ using Skuld.Server.Graph.Query;
 using Skuld.Store;
 using Skuld.Store.Audit;
 using Skuld.Store.Directory;
+using Skuld.Store.Processing;
 
 namespace Skuld.Server.Graph.Groups;
 
 /// <summary>Graph v1.0 groups: list, read, create, update, delete; members and licenses are mapped here too.</summary>
 public static class GroupsEndpoints
 {
+    // Entra refuses these too (reference §1.6, §2) but its exact texts are not published: ours, worded plainly.
     public const string LicensedGroupDeleteRefused =
         "The group cannot be deleted because it has licenses assigned. Remove the licenses from the group first.";
 

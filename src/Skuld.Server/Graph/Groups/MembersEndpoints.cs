@@ -6,6 +6,7 @@ using Skuld.Server.Graph.Users;
 using Skuld.Store;
 using Skuld.Store.Audit;
 using Skuld.Store.Directory;
+using Skuld.Store.Processing;
 
 namespace Skuld.Server.Graph.Groups;
 
