@@ -18,10 +18,6 @@ public static class GroupLookup
         return await groups.FirstOrDefaultAsync(g => g.TenantId == tenantId && g.Id == groupId, ct);
     }
 
-    /// <summary>Graph's answer to an id that is not a GUID.</summary>
-    public static GraphError? InvalidId(string id) =>
-        Guid.TryParse(id, out _) ? null : GraphError.BadRequest($"Invalid object identifier '{id}'.");
-
     /// <summary>The group's license rows, by SKU.</summary>
     public static Task<List<Store.Licensing.GroupLicense>> LicensesAsync(SkuldDb db, Guid tenantId, Guid groupId, CancellationToken ct) =>
         db.GroupLicenses.AsNoTracking()
