@@ -2,9 +2,11 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Skuld.Server.Auth;
 using Skuld.Server.Graph;
+using Skuld.Server.Graph.Groups;
 using Skuld.Server.Graph.Organization;
 using Skuld.Server.Graph.Skus;
 using Skuld.Server.Graph.Users;
+using Skuld.Server.Processing;
 using Skuld.Store;
 
 namespace Skuld.Server;
@@ -24,6 +26,7 @@ public static class SkuldApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSkuldStore(store);
         builder.Services.AddSkuldAuth();
+        builder.Services.AddLicenseProcessing();
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = GraphJson.MaxBodyBytes * 2L);
 
         var app = builder.Build();
@@ -45,8 +48,10 @@ public static class SkuldApp
         var graph = app.MapGroup("/v1.0");
         graph.MapUsers();
         graph.MapUserLicenses();
+        graph.MapGroups();
         graph.MapSubscribedSkus();
         graph.MapOrganization();
+        app.MapGroupsApi();
         graph.MapFallback((HttpContext http) => new GraphError(
             StatusCodes.Status400BadRequest, "BadRequest",
             $"Resource not found for the segment '{http.Request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(1)}'."));

@@ -4,6 +4,7 @@ using Skuld.Store.Audit;
 using Skuld.Store.Auth;
 using Skuld.Store.Directory;
 using Skuld.Store.Licensing;
+using Skuld.Store.Processing;
 using Skuld.Store.Providers;
 
 namespace Skuld.Store;
@@ -17,6 +18,9 @@ public class SkuldDb(DbContextOptions options) : DbContext(options)
 {
     public DbSet<Tenant> Tenants => Set<Tenant>();
     public DbSet<User> Users => Set<User>();
+    public DbSet<Group> Groups => Set<Group>();
+    public DbSet<GroupMember> GroupMembers => Set<GroupMember>();
+    public DbSet<Licensing.GroupLicense> GroupLicenses => Set<Licensing.GroupLicense>();
     public DbSet<Subscription> Subscriptions => Set<Subscription>();
     public DbSet<TenantSku> TenantSkus => Set<TenantSku>();
     public DbSet<TenantProduct> TenantProducts => Set<TenantProduct>();
@@ -25,6 +29,8 @@ public class SkuldDb(DbContextOptions options) : DbContext(options)
     public DbSet<RoleAssignment> RoleAssignments => Set<RoleAssignment>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<LicenseWorkItem> LicenseWorkItems => Set<LicenseWorkItem>();
+    public DbSet<LicenseWorkLog> LicenseWorkLog => Set<LicenseWorkLog>();
 
     /// <summary>A context on the given store, for direct use (CLI bootstrap verbs, tests). Dispose it.</summary>
     public static SkuldDb CreateFor(StoreLocation location) => location.Provider switch
@@ -45,5 +51,9 @@ public class SkuldDb(DbContextOptions options) : DbContext(options)
         configurationBuilder.Properties<LicenseState>().HaveConversion<string>();
         configurationBuilder.Properties<LicenseError>().HaveConversion<string>();
         configurationBuilder.Properties<DirectoryRole>().HaveConversion<string>();
+        configurationBuilder.Properties<LicenseProcessingState>().HaveConversion<string>();
+        configurationBuilder.Properties<MemberKind>().HaveConversion<string>();
+        configurationBuilder.Properties<LicenseWorkKind>().HaveConversion<string>();
+        configurationBuilder.Properties<LicenseWorkPhase>().HaveConversion<string>();
     }
 }

@@ -241,7 +241,8 @@ public sealed class FilterTranslator<TEntity>
             return column;
         }
 
-        return resource.Filterable.TryGetValue(name, out var access) ? Splice.Apply(access, entity) : null;
+        // An accessor may take the context as its second parameter, for a property computed from other tables.
+        return resource.Filterable.TryGetValue(name, out var access) ? Splice.Apply(access, entity, db) : null;
     }
 
     private Expression Upper(Expression access) => upperCased.Contains(access) ? access : Expression.Call(access, ToUpper);

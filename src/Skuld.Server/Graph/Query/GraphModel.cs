@@ -17,6 +17,8 @@ public static class GraphModel
     public static IEdmModel Model { get; }
     public static IEdmEntityType User { get; }
     public static IEdmEntitySet Users { get; }
+    public static IEdmEntityType Group { get; }
+    public static IEdmEntitySet Groups { get; }
 
     static GraphModel()
     {
@@ -36,12 +38,23 @@ public static class GraphModel
 
         model.AddElement(user);
 
+        var group = new EdmEntityType(Namespace, "group");
+        group.AddKeys(group.AddStructuralProperty("id", EdmPrimitiveTypeKind.String, isNullable: false));
+        foreach (var (name, type) in GroupProperties(assignedLicense))
+        {
+            group.AddStructuralProperty(name, type);
+        }
+
+        model.AddElement(group);
+
         var container = new EdmEntityContainer(Namespace, "GraphService");
         Users = container.AddEntitySet("users", user);
+        Groups = container.AddEntitySet("groups", group);
         model.AddElement(container);
 
         Model = model;
         User = user;
+        Group = group;
     }
 
     /// <summary>
@@ -83,6 +96,40 @@ public static class GraphModel
             ("serviceProvisioningErrors", untypedMany), ("showInAddressList", flag), ("signInActivity", untyped),
             ("signInSessionsValidFromDateTime", time), ("skills", texts), ("state", text), ("streetAddress", text),
             ("surname", text), ("usageLocation", text), ("userPrincipalName", text), ("userType", text),
+        ];
+    }
+
+    /// <summary>
+    /// Graph v1.0 group properties (resources/group.md), besides <c>id</c>. <c>hasMembersWithLicenseErrors</c>
+    /// is only ever used in <c>$filter</c>; <c>licenseProcessingState</c> is Graph's complex type, read-only.
+    /// </summary>
+    private static IEnumerable<(string Name, IEdmTypeReference Type)> GroupProperties(IEdmComplexType assignedLicense)
+    {
+        var text = EdmCoreModel.Instance.GetString(isNullable: true);
+        var texts = Collection(EdmCoreModel.Instance.GetString(isNullable: false));
+        var flag = EdmCoreModel.Instance.GetBoolean(isNullable: true);
+        var time = EdmCoreModel.Instance.GetDateTimeOffset(isNullable: true);
+        var number = EdmCoreModel.Instance.GetInt32(isNullable: true);
+        var untyped = EdmCoreModel.Instance.GetUntyped();
+        var untypedMany = Collection(EdmCoreModel.Instance.GetUntyped());
+
+        return
+        [
+            ("allowExternalSenders", flag), ("assignedLabels", untypedMany),
+            ("assignedLicenses", Collection(new EdmComplexTypeReference(assignedLicense, isNullable: false))),
+            ("autoSubscribeNewMembers", flag), ("classification", text), ("createdDateTime", time),
+            ("deletedDateTime", time), ("description", text), ("displayName", text), ("expirationDateTime", time),
+            ("groupTypes", texts), ("hasMembersWithLicenseErrors", flag), ("hideFromAddressLists", flag),
+            ("hideFromOutlookClients", flag), ("isArchived", flag), ("isAssignableToRole", flag),
+            ("isManagementRestricted", flag), ("isSubscribedByMail", flag), ("licenseProcessingState", untyped),
+            ("mail", text), ("mailEnabled", flag), ("mailNickname", text), ("membershipRule", text),
+            ("membershipRuleProcessingState", text), ("onPremisesDomainName", text),
+            ("onPremisesLastSyncDateTime", time), ("onPremisesNetBiosName", text),
+            ("onPremisesProvisioningErrors", untypedMany), ("onPremisesSamAccountName", text),
+            ("onPremisesSecurityIdentifier", text), ("onPremisesSyncEnabled", flag), ("preferredDataLocation", text),
+            ("preferredLanguage", text), ("proxyAddresses", texts), ("renewedDateTime", time),
+            ("securityEnabled", flag), ("securityIdentifier", text), ("serviceProvisioningErrors", untypedMany),
+            ("theme", text), ("uniqueName", text), ("unseenCount", number), ("visibility", text),
         ];
     }
 

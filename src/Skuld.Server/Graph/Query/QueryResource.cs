@@ -20,7 +20,8 @@ public sealed class QueryResource<TEntity>
     /// <summary>
     /// Filterable properties by Graph name. The accessor's type decides the operators: <c>string</c>
     /// (case-insensitive eq, startsWith, endsWith, in), <c>bool</c>, <c>Guid</c> (Graph's string id),
-    /// <c>List&lt;string&gt;</c> (any, $count).
+    /// <c>List&lt;string&gt;</c> (any, $count). An accessor of <c>(TEntity, SkuldDb)</c> may read other
+    /// tables (a group's <c>hasMembersWithLicenseErrors</c>).
     /// </summary>
     public required IReadOnlyDictionary<string, LambdaExpression> Filterable { get; init; }
 

@@ -184,6 +184,109 @@ namespace Skuld.Store.Migrations.Postgres
                     b.ToTable("signing_keys");
                 });
 
+            modelBuilder.Entity("Skuld.Store.Directory.Group", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedDateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_date_time");
+
+                    b.Property<string>("Description")
+                        .HasColumnType("text")
+                        .HasColumnName("description");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("display_name");
+
+                    b.PrimitiveCollection<List<string>>("GroupTypes")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("group_types");
+
+                    b.Property<string>("LicenseProcessingState")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("license_processing_state");
+
+                    b.Property<string>("Mail")
+                        .HasColumnType("text")
+                        .HasColumnName("mail");
+
+                    b.Property<bool>("MailEnabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("mail_enabled");
+
+                    b.Property<string>("MailNickname")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("mail_nickname");
+
+                    b.PrimitiveCollection<List<string>>("ProxyAddresses")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("proxy_addresses");
+
+                    b.Property<bool>("SecurityEnabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("security_enabled");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("TenantId", "Id");
+
+                    b.HasIndex("TenantId", "DisplayName");
+
+                    b.ToTable("groups");
+                });
+
+            modelBuilder.Entity("Skuld.Store.Directory.GroupMember", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("GroupId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("group_id");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("member_id");
+
+                    b.Property<DateTimeOffset>("AddedDateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("added_date_time");
+
+                    b.Property<string>("MemberKind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("member_kind");
+
+                    b.HasKey("TenantId", "GroupId", "MemberId");
+
+                    b.HasIndex("TenantId", "MemberId");
+
+                    b.HasIndex("TenantId", "GroupId", "AddedDateTime", "MemberId");
+
+                    b.ToTable("group_members");
+                });
+
             modelBuilder.Entity("Skuld.Store.Directory.Tenant", b =>
                 {
                     b.Property<Guid>("Id")
@@ -351,6 +454,36 @@ namespace Skuld.Store.Migrations.Postgres
                     b.ToTable("users");
                 });
 
+            modelBuilder.Entity("Skuld.Store.Licensing.GroupLicense", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("GroupId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("group_id");
+
+                    b.Property<Guid>("SkuId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sku_id");
+
+                    b.Property<DateTimeOffset>("AssignedDateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("assigned_date_time");
+
+                    b.PrimitiveCollection<List<Guid>>("DisabledPlans")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("disabled_plans");
+
+                    b.HasKey("TenantId", "GroupId", "SkuId");
+
+                    b.HasIndex("TenantId", "SkuId");
+
+                    b.ToTable("group_licenses");
+                });
+
             modelBuilder.Entity("Skuld.Store.Licensing.LicenseAssignment", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -397,6 +530,8 @@ namespace Skuld.Store.Migrations.Postgres
                     b.HasKey("TenantId", "UserId", "SkuId", "SourceId");
 
                     b.HasIndex("TenantId", "SkuId");
+
+                    b.HasIndex("TenantId", "SourceId", "UserId");
 
                     b.ToTable("license_assignments");
                 });
@@ -512,6 +647,125 @@ namespace Skuld.Store.Migrations.Postgres
                     b.ToTable("tenant_skus");
                 });
 
+            modelBuilder.Entity("Skuld.Store.Processing.LicenseWorkItem", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("actor");
+
+                    b.Property<int>("Batches")
+                        .HasColumnType("integer")
+                        .HasColumnName("batches");
+
+                    b.Property<Guid>("CorrelationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("correlation_id");
+
+                    b.Property<DateTimeOffset?>("CursorAddedDateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cursor_added_date_time");
+
+                    b.Property<Guid?>("CursorMemberId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("cursor_member_id");
+
+                    b.Property<DateTimeOffset>("EnqueuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("enqueued_at");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer")
+                        .HasColumnName("failures");
+
+                    b.Property<Guid?>("GroupId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("group_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_expires_at");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<string>("Phase")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("phase");
+
+                    b.Property<bool>("Started")
+                        .HasColumnType("boolean")
+                        .HasColumnName("started");
+
+                    b.Property<int>("Successes")
+                        .HasColumnType("integer")
+                        .HasColumnName("successes");
+
+                    b.PrimitiveCollection<List<Guid>>("UserIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("user_ids");
+
+                    b.HasKey("TenantId", "Id");
+
+                    b.HasIndex("EnqueuedAt", "Id");
+
+                    b.HasIndex("TenantId", "GroupId");
+
+                    b.ToTable("license_work_items");
+                });
+
+            modelBuilder.Entity("Skuld.Store.Processing.LicenseWorkLog", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("WorkId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("work_id");
+
+                    b.Property<int>("Batch")
+                        .HasColumnType("integer")
+                        .HasColumnName("batch");
+
+                    b.Property<DateTimeOffset>("CommittedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("committed_at");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("owner");
+
+                    b.Property<int>("Users")
+                        .HasColumnType("integer")
+                        .HasColumnName("users");
+
+                    b.HasKey("TenantId", "WorkId", "Batch");
+
+                    b.ToTable("license_work_log", (string)null);
+                });
+
             modelBuilder.Entity("Skuld.Store.Audit.AuditEvent", b =>
                 {
                     b.HasOne("Skuld.Store.Directory.Tenant", null)
@@ -539,11 +793,38 @@ namespace Skuld.Store.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Skuld.Store.Directory.Group", b =>
+                {
+                    b.HasOne("Skuld.Store.Directory.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Skuld.Store.Directory.GroupMember", b =>
+                {
+                    b.HasOne("Skuld.Store.Directory.Group", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "GroupId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Skuld.Store.Directory.User", b =>
                 {
                     b.HasOne("Skuld.Store.Directory.Tenant", null)
                         .WithMany()
                         .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Skuld.Store.Licensing.GroupLicense", b =>
+                {
+                    b.HasOne("Skuld.Store.Directory.Group", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "GroupId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -576,6 +857,24 @@ namespace Skuld.Store.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Skuld.Store.Licensing.TenantSku", b =>
+                {
+                    b.HasOne("Skuld.Store.Directory.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Skuld.Store.Processing.LicenseWorkItem", b =>
+                {
+                    b.HasOne("Skuld.Store.Directory.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Skuld.Store.Processing.LicenseWorkLog", b =>
                 {
                     b.HasOne("Skuld.Store.Directory.Tenant", null)
                         .WithMany()

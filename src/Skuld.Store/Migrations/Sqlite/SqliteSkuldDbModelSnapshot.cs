@@ -178,6 +178,109 @@ namespace Skuld.Store.Migrations.Sqlite
                     b.ToTable("signing_keys");
                 });
 
+            modelBuilder.Entity("Skuld.Store.Directory.Group", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedDateTime")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_date_time");
+
+                    b.Property<string>("Description")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("display_name");
+
+                    b.PrimitiveCollection<string>("GroupTypes")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("group_types");
+
+                    b.Property<string>("LicenseProcessingState")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("license_processing_state");
+
+                    b.Property<string>("Mail")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mail");
+
+                    b.Property<bool>("MailEnabled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("mail_enabled");
+
+                    b.Property<string>("MailNickname")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mail_nickname");
+
+                    b.PrimitiveCollection<string>("ProxyAddresses")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("proxy_addresses");
+
+                    b.Property<bool>("SecurityEnabled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("security_enabled");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("TenantId", "Id");
+
+                    b.HasIndex("TenantId", "DisplayName");
+
+                    b.ToTable("groups");
+                });
+
+            modelBuilder.Entity("Skuld.Store.Directory.GroupMember", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("GroupId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("group_id");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("member_id");
+
+                    b.Property<long>("AddedDateTime")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("added_date_time");
+
+                    b.Property<string>("MemberKind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("member_kind");
+
+                    b.HasKey("TenantId", "GroupId", "MemberId");
+
+                    b.HasIndex("TenantId", "MemberId");
+
+                    b.HasIndex("TenantId", "GroupId", "AddedDateTime", "MemberId");
+
+                    b.ToTable("group_members");
+                });
+
             modelBuilder.Entity("Skuld.Store.Directory.Tenant", b =>
                 {
                     b.Property<Guid>("Id")
@@ -345,6 +448,36 @@ namespace Skuld.Store.Migrations.Sqlite
                     b.ToTable("users");
                 });
 
+            modelBuilder.Entity("Skuld.Store.Licensing.GroupLicense", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("GroupId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("group_id");
+
+                    b.Property<Guid>("SkuId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sku_id");
+
+                    b.Property<long>("AssignedDateTime")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("assigned_date_time");
+
+                    b.PrimitiveCollection<string>("DisabledPlans")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("disabled_plans");
+
+                    b.HasKey("TenantId", "GroupId", "SkuId");
+
+                    b.HasIndex("TenantId", "SkuId");
+
+                    b.ToTable("group_licenses");
+                });
+
             modelBuilder.Entity("Skuld.Store.Licensing.LicenseAssignment", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -391,6 +524,8 @@ namespace Skuld.Store.Migrations.Sqlite
                     b.HasKey("TenantId", "UserId", "SkuId", "SourceId");
 
                     b.HasIndex("TenantId", "SkuId");
+
+                    b.HasIndex("TenantId", "SourceId", "UserId");
 
                     b.ToTable("license_assignments");
                 });
@@ -506,6 +641,125 @@ namespace Skuld.Store.Migrations.Sqlite
                     b.ToTable("tenant_skus");
                 });
 
+            modelBuilder.Entity("Skuld.Store.Processing.LicenseWorkItem", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actor");
+
+                    b.Property<int>("Batches")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("batches");
+
+                    b.Property<Guid>("CorrelationId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("correlation_id");
+
+                    b.Property<long?>("CursorAddedDateTime")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cursor_added_date_time");
+
+                    b.Property<Guid?>("CursorMemberId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cursor_member_id");
+
+                    b.Property<long>("EnqueuedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("enqueued_at");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failures");
+
+                    b.Property<Guid?>("GroupId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("group_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<long?>("LeaseExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("lease_expires_at");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<string>("Phase")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("phase");
+
+                    b.Property<bool>("Started")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("started");
+
+                    b.Property<int>("Successes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("successes");
+
+                    b.PrimitiveCollection<string>("UserIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_ids");
+
+                    b.HasKey("TenantId", "Id");
+
+                    b.HasIndex("EnqueuedAt", "Id");
+
+                    b.HasIndex("TenantId", "GroupId");
+
+                    b.ToTable("license_work_items");
+                });
+
+            modelBuilder.Entity("Skuld.Store.Processing.LicenseWorkLog", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("WorkId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("work_id");
+
+                    b.Property<int>("Batch")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("batch");
+
+                    b.Property<long>("CommittedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("committed_at");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("owner");
+
+                    b.Property<int>("Users")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("users");
+
+                    b.HasKey("TenantId", "WorkId", "Batch");
+
+                    b.ToTable("license_work_log", (string)null);
+                });
+
             modelBuilder.Entity("Skuld.Store.Audit.AuditEvent", b =>
                 {
                     b.HasOne("Skuld.Store.Directory.Tenant", null)
@@ -533,11 +787,38 @@ namespace Skuld.Store.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Skuld.Store.Directory.Group", b =>
+                {
+                    b.HasOne("Skuld.Store.Directory.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Skuld.Store.Directory.GroupMember", b =>
+                {
+                    b.HasOne("Skuld.Store.Directory.Group", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "GroupId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Skuld.Store.Directory.User", b =>
                 {
                     b.HasOne("Skuld.Store.Directory.Tenant", null)
                         .WithMany()
                         .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Skuld.Store.Licensing.GroupLicense", b =>
+                {
+                    b.HasOne("Skuld.Store.Directory.Group", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "GroupId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -570,6 +851,24 @@ namespace Skuld.Store.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Skuld.Store.Licensing.TenantSku", b =>
+                {
+                    b.HasOne("Skuld.Store.Directory.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Skuld.Store.Processing.LicenseWorkItem", b =>
+                {
+                    b.HasOne("Skuld.Store.Directory.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Skuld.Store.Processing.LicenseWorkLog", b =>
                 {
                     b.HasOne("Skuld.Store.Directory.Tenant", null)
                         .WithMany()

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Skuld.Licensing.Engine;
 
-namespace Skuld.Server.Graph.Users;
+namespace Skuld.Server.Graph;
 
 /// <summary>The body of <c>assignLicense</c>, read strictly: both members required, GUIDs checked.</summary>
 public sealed record AssignLicenseRequest(ImmutableArray<LicenseRequest> Add, ImmutableArray<Guid> Remove)

@@ -1,0 +1,69 @@
+using Skuld.Licensing.Engine;
+using Skuld.Store.Audit;
+
+namespace Skuld.Store.Processing.Internal;
+
+/// <summary>A user of a batch as read from the store.</summary>
+internal sealed class BatchUser(Guid id)
+{
+    public Guid Id { get; } = id;
+    public string? UsageLocation { get; set; }
+    public string UserPrincipalName { get; set; } = "";
+    public string DisplayName { get; set; } = "";
+    /// <summary>Place in the seat queue (see <see cref="MemberInput.MemberSince"/>).</summary>
+    public DateTimeOffset MemberSince { get; set; } = DateTimeOffset.MaxValue;
+    public List<AssignmentState> Rows { get; } = [];
+    public List<Skuld.Licensing.Engine.GroupLicense> Groups { get; } = [];
+}
+
+/// <summary>One row to write: an upsert of <see cref="State"/>, or a delete when <see cref="Delete"/>.</summary>
+internal readonly record struct RowWrite(Guid UserId, AssignmentState State, bool Delete)
+{
+    public Guid SourceId => State.AssignedByGroup ?? Guid.Empty;
+
+    /// <summary>Primary-key order (tenant is constant): bulk writes into a B-tree go fastest in key order.</summary>
+    public static int KeyOrder(RowWrite a, RowWrite b)
+    {
+        var c = a.UserId.CompareTo(b.UserId);
+        if (c != 0)
+        {
+            return c;
+        }
+        c = a.State.SkuId.CompareTo(b.State.SkuId);
+        return c != 0 ? c : a.SourceId.CompareTo(b.SourceId);
+    }
+}
+
+/// <summary>The provider-specific statements of batch processing, on the context's own connection and transaction.</summary>
+internal abstract class StoreDialect
+{
+    /// <summary>The oldest work item of a tenant that has no older one, locked for this transaction; null when none.</summary>
+    public abstract Task<LicenseWorkItem?> ClaimAsync(SkuldDb db, CancellationToken ct);
+
+    /// <summary>Locks the tenant's seat counters for the batch (PostgreSQL; SQLite's writer lock already does).</summary>
+    public abstract Task LockSeatsAsync(SkuldDb db, Guid tenantId, CancellationToken ct);
+
+    /// <summary>Users who hold rows from the group but are no longer its members, by id after the cursor.</summary>
+    public abstract Task<List<Guid>> DepartedAsync(SkuldDb db, Guid tenantId, Guid groupId, Guid? after, int limit, CancellationToken ct);
+
+    /// <summary>User members of the group in membership order after the cursor, with their membership time.</summary>
+    public abstract Task<List<(Guid Id, DateTimeOffset Added)>> MembersAsync(
+        SkuldDb db, Guid tenantId, Guid groupId, DateTimeOffset? afterAdded, Guid? afterId, int limit, CancellationToken ct);
+
+    /// <summary>Fills the users' profile, rows and licensed memberships; drops ids that are not users.</summary>
+    public abstract Task LoadUsersAsync(
+        SkuldDb db, Guid tenantId, Dictionary<Guid, BatchUser> users,
+        IReadOnlyDictionary<Guid, Skuld.Licensing.Engine.GroupLicense> licensedGroups, CancellationToken ct);
+
+    /// <summary>The tenant's licensed groups with their products.</summary>
+    public abstract Task<Dictionary<Guid, Skuld.Licensing.Engine.GroupLicense>> LicensedGroupsAsync(SkuldDb db, Guid tenantId, CancellationToken ct);
+
+    /// <summary>Writes the rows in key order: upserts (keeping an existing row's assigned time) and deletes.</summary>
+    public abstract Task WriteRowsAsync(SkuldDb db, Guid tenantId, List<RowWrite> writes, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>Inserts audit events in bulk.</summary>
+    public abstract Task WriteAuditAsync(SkuldDb db, List<AuditEvent> events, CancellationToken ct);
+
+    public static StoreDialect For(SkuldDb db) =>
+        db.Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL" ? PostgresDialect.Instance : SqliteDialect.Instance;
+}

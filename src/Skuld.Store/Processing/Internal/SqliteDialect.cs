@@ -1,0 +1,270 @@
+using System.Collections.Immutable;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Skuld.Licensing.Engine;
+using Skuld.Store.Audit;
+
+namespace Skuld.Store.Processing.Internal;
+
+/// <summary>
+/// SQLite: values are written the way EF Core stores them (GUIDs as upper-case text, times as UTC
+/// ticks, enums by name, GUID lists as JSON text); bulk writes reuse one prepared statement inside
+/// the batch's transaction, rows in key order.
+/// </summary>
+internal sealed class SqliteDialect : StoreDialect
+{
+    public static readonly SqliteDialect Instance = new();
+
+    private const string HeadOfTenant =
+        "SELECT * FROM license_work_items w WHERE NOT EXISTS (SELECT 1 FROM license_work_items h WHERE h.tenant_id = w.tenant_id " +
+        "AND (h.enqueued_at < w.enqueued_at OR (h.enqueued_at = w.enqueued_at AND h.id < w.id))) ORDER BY w.enqueued_at, w.id LIMIT 1";
+
+    public override async Task<LicenseWorkItem?> ClaimAsync(SkuldDb db, CancellationToken ct) =>
+        // Microsoft.Data.Sqlite begins transactions IMMEDIATE: holding the write lock is the claim.
+        (await db.LicenseWorkItems.FromSqlRaw(HeadOfTenant).AsNoTracking().ToListAsync(ct)).FirstOrDefault();
+
+    public override Task LockSeatsAsync(SkuldDb db, Guid tenantId, CancellationToken ct) => Task.CompletedTask;
+
+    public override async Task<List<Guid>> DepartedAsync(SkuldDb db, Guid tenantId, Guid groupId, Guid? after, int limit, CancellationToken ct)
+    {
+        await using var command = Command(db,
+            "SELECT DISTINCT a.user_id FROM license_assignments a WHERE a.tenant_id = $t AND a.source_id = $g AND a.user_id > $after " +
+            "AND NOT EXISTS (SELECT 1 FROM group_members m WHERE m.tenant_id = a.tenant_id AND m.group_id = $g AND m.member_id = a.user_id) " +
+            "ORDER BY a.user_id LIMIT $n");
+        command.Parameters.AddWithValue("$t", Text(tenantId));
+        command.Parameters.AddWithValue("$g", Text(groupId));
+        command.Parameters.AddWithValue("$after", after is { } a ? Text(a) : "");
+        command.Parameters.AddWithValue("$n", limit);
+        var ids = new List<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (reader.Read())
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+        return ids;
+    }
+
+    public override async Task<List<(Guid Id, DateTimeOffset Added)>> MembersAsync(
+        SkuldDb db, Guid tenantId, Guid groupId, DateTimeOffset? afterAdded, Guid? afterId, int limit, CancellationToken ct)
+    {
+        await using var command = Command(db,
+            "SELECT m.member_id, m.added_date_time FROM group_members m WHERE m.tenant_id = $t AND m.group_id = $g AND m.member_kind = 'User' " +
+            "AND (m.added_date_time, m.member_id) > ($a, $m) ORDER BY m.added_date_time, m.member_id LIMIT $n");
+        command.Parameters.AddWithValue("$t", Text(tenantId));
+        command.Parameters.AddWithValue("$g", Text(groupId));
+        command.Parameters.AddWithValue("$a", afterAdded?.UtcTicks ?? long.MinValue);
+        command.Parameters.AddWithValue("$m", afterId is { } m ? Text(m) : "");
+        command.Parameters.AddWithValue("$n", limit);
+        var members = new List<(Guid, DateTimeOffset)>(limit);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (reader.Read())
+        {
+            members.Add((reader.GetGuid(0), new DateTimeOffset(reader.GetInt64(1), TimeSpan.Zero)));
+        }
+        return members;
+    }
+
+    public override async Task<Dictionary<Guid, Skuld.Licensing.Engine.GroupLicense>> LicensedGroupsAsync(SkuldDb db, Guid tenantId, CancellationToken ct)
+    {
+        await using var command = Command(db, "SELECT group_id, sku_id, disabled_plans FROM group_licenses WHERE tenant_id = $t ORDER BY group_id, sku_id");
+        command.Parameters.AddWithValue("$t", Text(tenantId));
+        var licenses = new List<(Guid Group, LicenseRequest License)>();
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (reader.Read())
+            {
+                licenses.Add((reader.GetGuid(0), new LicenseRequest(reader.GetGuid(1), GuidList(reader.GetString(2)))));
+            }
+        }
+        return licenses.GroupBy(l => l.Group).ToDictionary(
+            g => g.Key, g => new Skuld.Licensing.Engine.GroupLicense(g.Key, [.. g.Select(l => l.License)]));
+    }
+
+    public override async Task LoadUsersAsync(
+        SkuldDb db, Guid tenantId, Dictionary<Guid, BatchUser> users,
+        IReadOnlyDictionary<Guid, Skuld.Licensing.Engine.GroupLicense> licensedGroups, CancellationToken ct)
+    {
+        var ids = IdsJson(users.Keys);
+        var found = new HashSet<Guid>(users.Count);
+        await using (var command = Command(db,
+            "SELECT id, usage_location, user_principal_name, display_name FROM users WHERE tenant_id = $t AND id IN (SELECT value FROM json_each($ids))"))
+        {
+            command.Parameters.AddWithValue("$t", Text(tenantId));
+            command.Parameters.AddWithValue("$ids", ids);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (reader.Read())
+            {
+                var user = users[reader.GetGuid(0)];
+                user.UsageLocation = reader.IsDBNull(1) ? null : reader.GetString(1);
+                user.UserPrincipalName = reader.GetString(2);
+                user.DisplayName = reader.GetString(3);
+                found.Add(user.Id);
+            }
+        }
+        foreach (var id in users.Keys.Where(id => !found.Contains(id)).ToList())
+        {
+            users.Remove(id);
+        }
+
+        await using (var command = Command(db,
+            "SELECT user_id, sku_id, source_id, disabled_plans, state, error FROM license_assignments " +
+            "WHERE tenant_id = $t AND user_id IN (SELECT value FROM json_each($ids))"))
+        {
+            command.Parameters.AddWithValue("$t", Text(tenantId));
+            command.Parameters.AddWithValue("$ids", ids);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (reader.Read())
+            {
+                if (users.TryGetValue(reader.GetGuid(0), out var user))
+                {
+                    var source = reader.GetGuid(2);
+                    user.Rows.Add(new AssignmentState(
+                        reader.GetGuid(1),
+                        source == Guid.Empty ? null : source,
+                        GuidList(reader.GetString(3)),
+                        Enum.Parse<LicenseState>(reader.GetString(4)),
+                        Enum.Parse<LicenseError>(reader.GetString(5))));
+                }
+            }
+        }
+
+        if (licensedGroups.Count == 0)
+        {
+            return;
+        }
+        await using (var command = Command(db,
+            "SELECT m.member_id, m.group_id, m.added_date_time FROM group_members m WHERE m.tenant_id = $t " +
+            "AND m.member_id IN (SELECT value FROM json_each($ids)) " +
+            "AND m.group_id IN (SELECT DISTINCT l.group_id FROM group_licenses l WHERE l.tenant_id = $t)"))
+        {
+            command.Parameters.AddWithValue("$t", Text(tenantId));
+            command.Parameters.AddWithValue("$ids", ids);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (reader.Read())
+            {
+                if (users.TryGetValue(reader.GetGuid(0), out var user) && licensedGroups.TryGetValue(reader.GetGuid(1), out var group))
+                {
+                    user.Groups.Add(group);
+                    var added = new DateTimeOffset(reader.GetInt64(2), TimeSpan.Zero);
+                    if (added < user.MemberSince)
+                    {
+                        user.MemberSince = added;
+                    }
+                }
+            }
+        }
+    }
+
+    public override async Task WriteRowsAsync(SkuldDb db, Guid tenantId, List<RowWrite> writes, DateTimeOffset now, CancellationToken ct)
+    {
+        if (writes.Count == 0)
+        {
+            return;
+        }
+        var tenant = Text(tenantId);
+        await using var upsert = Command(db,
+            "INSERT INTO license_assignments (tenant_id, user_id, sku_id, source_id, disabled_plans, state, error, assigned_date_time, last_updated_date_time) " +
+            "VALUES ($t, $u, $s, $src, $dp, $st, $er, $now, $now) ON CONFLICT (tenant_id, user_id, sku_id, source_id) DO UPDATE SET " +
+            "disabled_plans = excluded.disabled_plans, state = excluded.state, error = excluded.error, last_updated_date_time = excluded.last_updated_date_time");
+        var (ut, uu, us, usrc, udp, ust, uer, unow) = (Add(upsert, "$t"), Add(upsert, "$u"), Add(upsert, "$s"), Add(upsert, "$src"),
+            Add(upsert, "$dp"), Add(upsert, "$st"), Add(upsert, "$er"), Add(upsert, "$now"));
+        await using var delete = Command(db,
+            "DELETE FROM license_assignments WHERE tenant_id = $t AND user_id = $u AND sku_id = $s AND source_id = $src");
+        var (dt, du, ds, dsrc) = (Add(delete, "$t"), Add(delete, "$u"), Add(delete, "$s"), Add(delete, "$src"));
+        ut.Value = tenant;
+        dt.Value = tenant;
+        unow.Value = now.UtcTicks;
+        foreach (var write in writes)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (write.Delete)
+            {
+                du.Value = Text(write.UserId);
+                ds.Value = Text(write.State.SkuId);
+                dsrc.Value = Text(write.SourceId);
+                delete.ExecuteNonQuery();
+            }
+            else
+            {
+                uu.Value = Text(write.UserId);
+                us.Value = Text(write.State.SkuId);
+                usrc.Value = Text(write.SourceId);
+                udp.Value = GuidListJson(write.State.DisabledPlans);
+                ust.Value = write.State.State.ToString();
+                uer.Value = write.State.Error.ToString();
+                upsert.ExecuteNonQuery();
+            }
+        }
+    }
+
+    public override async Task WriteAuditAsync(SkuldDb db, List<AuditEvent> events, CancellationToken ct)
+    {
+        if (events.Count == 0)
+        {
+            return;
+        }
+        await using var insert = Command(db,
+            "INSERT INTO audit_events (tenant_id, id, activity_date_time, activity_display_name, category, result, result_reason, operation_type, " +
+            "correlation_id, logged_by_service, initiated_by_user_id, initiated_by_app_id, initiated_by, target_resources, additional_details) " +
+            "VALUES ($t, $id, $at, $name, $cat, $res, $reason, $op, $corr, $svc, $iu, $ia, $ib, $tr, $ad)");
+        var p = new[] { "$t", "$id", "$at", "$name", "$cat", "$res", "$reason", "$op", "$corr", "$svc", "$iu", "$ia", "$ib", "$tr", "$ad" }
+            .Select(name => Add(insert, name)).ToArray();
+        foreach (var e in events)
+        {
+            ct.ThrowIfCancellationRequested();
+            p[0].Value = Text(e.TenantId);
+            p[1].Value = Text(e.Id);
+            p[2].Value = e.ActivityDateTime.UtcTicks;
+            p[3].Value = e.ActivityDisplayName;
+            p[4].Value = e.Category;
+            p[5].Value = e.Result;
+            p[6].Value = (object?)e.ResultReason ?? DBNull.Value;
+            p[7].Value = e.OperationType;
+            p[8].Value = Text(e.CorrelationId);
+            p[9].Value = e.LoggedByService;
+            p[10].Value = e.InitiatedByUserId is { } u ? Text(u) : DBNull.Value;
+            p[11].Value = e.InitiatedByAppId is { } a ? Text(a) : DBNull.Value;
+            p[12].Value = e.InitiatedBy;
+            p[13].Value = e.TargetResources;
+            p[14].Value = e.AdditionalDetails;
+            insert.ExecuteNonQuery();
+        }
+    }
+
+    // EF Core stores GUIDs as upper-case text on SQLite; Microsoft.Data.Sqlite would bind a Guid as a blob.
+    private static string Text(Guid id) => id.ToString("D").ToUpperInvariant();
+
+    private static string IdsJson(IEnumerable<Guid> ids)
+    {
+        var text = new StringBuilder("[");
+        foreach (var id in ids)
+        {
+            text.Append(text.Length == 1 ? "\"" : ",\"").Append(Text(id)).Append('"');
+        }
+        return text.Append(']').ToString();
+    }
+
+    private static ImmutableArray<Guid> GuidList(string json) =>
+        json is "[]" or "" ? [] : [.. JsonSerializer.Deserialize<Guid[]>(json) ?? []];
+
+    private static string GuidListJson(ImmutableArray<Guid> ids) =>
+        ids.IsDefaultOrEmpty ? "[]" : JsonSerializer.Serialize(ids);
+
+    private static SqliteCommand Command(SkuldDb db, string sql)
+    {
+        var command = (SqliteCommand)db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = (SqliteTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
+        return command;
+    }
+
+    private static SqliteParameter Add(SqliteCommand command, string name)
+    {
+        var parameter = new SqliteParameter { ParameterName = name };
+        command.Parameters.Add(parameter);
+        return parameter;
+    }
+}

@@ -1,0 +1,285 @@
+using System.Collections.Immutable;
+using Microsoft.EntityFrameworkCore;
+using Skuld.Licensing.Engine;
+using Skuld.Store.Audit;
+using Skuld.Store.Directory;
+using Skuld.Store.Licensing;
+using Skuld.Store.Processing.Internal;
+
+namespace Skuld.Store.Processing;
+
+/// <summary>What one batch did; <see cref="Finished"/> when it completed its work item.</summary>
+public sealed record LicenseBatchResult(
+    Guid TenantId, Guid WorkId, LicenseWorkKind Kind, int Batch, int Users, int ChangedUsers, bool Finished);
+
+/// <summary>
+/// Processes durable license work, one batch per transaction: claim the oldest work item of a tenant,
+/// read the next slice of users (a keyset cursor over membership order) with their rows and groups,
+/// evaluate them with the engine, write changed rows, seat counters and audit events set-based, advance
+/// the cursor, commit. A crash loses only the batch in flight, which the next claimant redoes.
+/// </summary>
+public static class LicenseProcessing
+{
+    public const int DefaultBatchSize = 10_000;
+
+    /// <summary>
+    /// Runs one batch of the oldest claimable work item; null when there is no work. Use a fresh context
+    /// (nothing tracked). <paramref name="owner"/> names this process in the batch log.
+    /// </summary>
+    public static async Task<LicenseBatchResult?> RunBatchAsync(SkuldDb db, string owner, int batchSize, TimeProvider time, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var dialect = StoreDialect.For(db);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // The claim lives as long as this transaction: a process that dies mid-batch releases it by dying.
+        var item = await dialect.ClaimAsync(db, ct);
+        if (item is null)
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        var result = item.Kind switch
+        {
+            LicenseWorkKind.Tenant => await ExpandTenantAsync(db, item, now, ct),
+            LicenseWorkKind.Group or LicenseWorkKind.Users => await ProcessAsync(db, dialect, item, batchSize, now, ct),
+        };
+        db.LicenseWorkLog.Add(new LicenseWorkLog
+        {
+            TenantId = item.TenantId,
+            WorkId = item.Id,
+            Batch = item.Batches,
+            Owner = owner,
+            Users = result.Users,
+            CommittedAt = now,
+        });
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        db.ChangeTracker.Clear();
+        return result;
+    }
+
+    /// <summary>Runs batches, each on a new context, until no work is left; returns how many ran.</summary>
+    public static async Task<int> RunUntilIdleAsync(Func<SkuldDb> newDb, string owner, int batchSize, TimeProvider time, CancellationToken ct)
+    {
+        var batches = 0;
+        while (true)
+        {
+            await using var db = newDb();
+            if (await RunBatchAsync(db, owner, batchSize, time, ct) is null)
+            {
+                return batches;
+            }
+            batches++;
+        }
+    }
+
+    private static async Task<LicenseBatchResult> ExpandTenantAsync(SkuldDb db, LicenseWorkItem item, DateTimeOffset now, CancellationToken ct)
+    {
+        var groupIds = await db.GroupLicenses.Where(l => l.TenantId == item.TenantId).Select(l => l.GroupId).Distinct().OrderBy(g => g).ToListAsync(ct);
+        // Same enqueue time as the tenant item: the group items take its place in the tenant's queue.
+        db.LicenseWorkItems.AddRange(groupIds.Select(groupId => LicenseWork.New(
+            item.TenantId, LicenseWorkKind.Group, groupId, [], LicenseWork.ActorOf(item.Actor), item.CorrelationId, item.EnqueuedAt)));
+        await db.Groups.Where(g => g.TenantId == item.TenantId && groupIds.Contains(g.Id))
+            .ExecuteUpdateAsync(s => s.SetProperty(g => g.LicenseProcessingState, LicenseProcessingState.QueuedForProcessing), ct);
+        await DeleteItemAsync(db, item, ct);
+        return new LicenseBatchResult(item.TenantId, item.Id, item.Kind, item.Batches, 0, 0, Finished: true);
+    }
+
+    private static async Task<LicenseBatchResult> ProcessAsync(
+        SkuldDb db, StoreDialect dialect, LicenseWorkItem item, int batchSize, DateTimeOffset now, CancellationToken ct)
+    {
+        var tenantId = item.TenantId;
+        var licensedGroups = await dialect.LicensedGroupsAsync(db, tenantId, ct);
+        var slice = await NextSliceAsync(db, dialect, item, batchSize, ct);
+        var users = new Dictionary<Guid, BatchUser>(slice.Users.Count);
+        foreach (var (id, _) in slice.Users)
+        {
+            users[id] = new BatchUser(id);
+        }
+
+        // Lock order as direct changes: users first, then seat counters.
+        if (users.Count > 0)
+        {
+            await dialect.LoadUsersAsync(db, tenantId, users, licensedGroups, ct);
+        }
+        await dialect.LockSeatsAsync(db, tenantId, ct);
+        var tenant = await LicenseSnapshots.LoadTenantAsync(db, tenantId, ct)
+            ?? throw new InvalidOperationException($"Tenant {tenantId} of license work {item.Id} does not exist.");
+
+        var inputs = new List<MemberInput>(users.Count);
+        foreach (var (id, since) in slice.Users)
+        {
+            if (users.TryGetValue(id, out var user))
+            {
+                // A user in no licensed group only gives seats back: first in the queue.
+                var memberSince = since ?? (user.MemberSince == DateTimeOffset.MaxValue ? DateTimeOffset.MinValue : user.MemberSince);
+                inputs.Add(new MemberInput(new UserSnapshot(id, user.UsageLocation, [.. user.Rows]), memberSince, [.. user.Groups]));
+            }
+        }
+        var outcomes = LicenseEngine.EvaluateMembers(tenant, inputs, SeatLedger.For(tenant));
+
+        var writes = new List<RowWrite>();
+        var events = new List<AuditEvent>();
+        var seats = new SortedDictionary<Guid, int>();
+        var (successes, failures, changed) = (0, 0, 0);
+        foreach (var outcome in outcomes)
+        {
+            var user = users[outcome.UserId];
+            if (item.Kind == LicenseWorkKind.Group && slice.CountsAsMembers)
+            {
+                if (outcome.Assignments.Any(a => a.AssignedByGroup == item.GroupId && a.State == LicenseState.Error))
+                {
+                    failures++;
+                }
+                else
+                {
+                    successes++;
+                }
+            }
+            if (!outcome.Changed)
+            {
+                continue;
+            }
+            changed++;
+            Diff(outcome.UserId, user.Rows, outcome.Assignments, writes);
+            foreach (var seat in outcome.SeatChanges)
+            {
+                seats[seat.SkuId] = seats.GetValueOrDefault(seat.SkuId) + seat.Delta;
+            }
+            var failed = outcome.Assignments.FirstOrDefault(a => a.Error != LicenseError.None);
+            events.Add(GroupLicensingAudit.UserChanged(
+                tenantId, user.Id, user.DisplayName, user.UserPrincipalName,
+                GroupLicensingAudit.Licenses(tenantId, tenant, LicenseEngine.Effective(tenant, user.Rows)),
+                GroupLicensingAudit.Licenses(tenantId, tenant, LicenseEngine.Effective(tenant, outcome.Assignments)),
+                failed?.Error ?? LicenseError.None, failed?.AssignedByGroup,
+                item.CorrelationId, now));
+        }
+
+        writes.Sort(RowWrite.KeyOrder);
+        await dialect.WriteRowsAsync(db, tenantId, writes, now, ct);
+        await ApplySeatsAsync(db, tenantId, seats, ct);
+
+        var groupId = item.GroupId ?? Guid.Empty;
+        if (item.Kind == LicenseWorkKind.Group && !item.Started)
+        {
+            events.Insert(0, GroupLicensingAudit.Started(tenantId, groupId, item.CorrelationId, now));
+            await SetGroupStateAsync(db, tenantId, groupId, LicenseProcessingState.ProcessingInProgress, ct);
+        }
+        var total = (Successes: item.Successes + successes, Failures: item.Failures + failures);
+        if (slice.Last)
+        {
+            if (item.Kind == LicenseWorkKind.Group)
+            {
+                events.Add(GroupLicensingAudit.Finished(tenantId, groupId, total.Successes, total.Failures, item.CorrelationId, now));
+                // Work enqueued for the group meanwhile keeps it queued.
+                var more = await db.LicenseWorkItems.AnyAsync(w => w.TenantId == tenantId && w.GroupId == groupId && w.Id != item.Id, ct);
+                await SetGroupStateAsync(db, tenantId, groupId,
+                    more ? LicenseProcessingState.QueuedForProcessing : LicenseProcessingState.ProcessingComplete, ct);
+            }
+            await DeleteItemAsync(db, item, ct);
+        }
+        else
+        {
+            var updated = await db.LicenseWorkItems.Where(w => w.TenantId == tenantId && w.Id == item.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(w => w.Phase, slice.NextPhase)
+                .SetProperty(w => w.CursorAddedDateTime, slice.CursorAdded)
+                .SetProperty(w => w.CursorMemberId, slice.CursorId)
+                .SetProperty(w => w.Batches, item.Batches + 1)
+                .SetProperty(w => w.Successes, total.Successes)
+                .SetProperty(w => w.Failures, total.Failures)
+                .SetProperty(w => w.Started, true)
+                .SetProperty(w => w.LeaseExpiresAt, now), ct);
+            if (updated != 1)
+            {
+                throw new InvalidOperationException($"License work {item.Id} vanished during its batch.");
+            }
+        }
+
+        events.Sort((a, b) => a.Id.CompareTo(b.Id));
+        await dialect.WriteAuditAsync(db, events, ct);
+        return new LicenseBatchResult(tenantId, item.Id, item.Kind, item.Batches, inputs.Count, changed, slice.Last);
+    }
+
+    /// <summary>The users of the next batch in queue order, with their place in the queue when the slice decides it.</summary>
+    private sealed record Slice(
+        List<(Guid Id, DateTimeOffset? Since)> Users,
+        bool CountsAsMembers,
+        bool Last,
+        LicenseWorkPhase NextPhase,
+        DateTimeOffset? CursorAdded,
+        Guid? CursorId);
+
+    private static async Task<Slice> NextSliceAsync(SkuldDb db, StoreDialect dialect, LicenseWorkItem item, int batchSize, CancellationToken ct)
+    {
+        switch (item.Kind, item.Phase)
+        {
+            case (LicenseWorkKind.Users, _):
+            {
+                var ids = item.UserIds.Where(id => item.CursorMemberId is not { } after || id.CompareTo(after) > 0).Order().Take(batchSize).ToList();
+                var last = ids.Count < batchSize || ids[^1] == item.UserIds.Max();
+                return new Slice([.. ids.Select(id => (id, (DateTimeOffset?)null))], false, last, LicenseWorkPhase.Members, null, ids.LastOrDefault());
+            }
+            case (LicenseWorkKind.Group, LicenseWorkPhase.Departed):
+            {
+                // Users who left only give seats back, so they go before every member.
+                var ids = await dialect.DepartedAsync(db, item.TenantId, item.GroupId ?? Guid.Empty, item.CursorMemberId, batchSize, ct);
+                var done = ids.Count < batchSize;
+                return new Slice([.. ids.Select(id => (id, (DateTimeOffset?)DateTimeOffset.MinValue))], false, false,
+                    done ? LicenseWorkPhase.Members : LicenseWorkPhase.Departed, null, done ? null : ids[^1]);
+            }
+            case (LicenseWorkKind.Group, LicenseWorkPhase.Members):
+            {
+                var members = await dialect.MembersAsync(db, item.TenantId, item.GroupId ?? Guid.Empty, item.CursorAddedDateTime, item.CursorMemberId, batchSize, ct);
+                var last = members.Count < batchSize;
+                return new Slice([.. members.Select(m => (m.Id, (DateTimeOffset?)m.Added))], true, last, LicenseWorkPhase.Members,
+                    last ? null : members[^1].Added, last ? null : members[^1].Id);
+            }
+            default:
+                throw new InvalidOperationException($"License work {item.Id} is of kind {item.Kind} in phase {item.Phase}.");
+        }
+    }
+
+    private static void Diff(Guid userId, List<AssignmentState> before, ImmutableArray<AssignmentState> after, List<RowWrite> writes)
+    {
+        foreach (var row in after)
+        {
+            var old = before.Find(b => b.SkuId == row.SkuId && b.AssignedByGroup == row.AssignedByGroup);
+            if (old is null || old.State != row.State || old.Error != row.Error || !old.DisabledPlans.SequenceEqual(row.DisabledPlans))
+            {
+                writes.Add(new RowWrite(userId, row, Delete: false));
+            }
+        }
+        foreach (var old in before)
+        {
+            if (!after.Any(a => a.SkuId == old.SkuId && a.AssignedByGroup == old.AssignedByGroup))
+            {
+                writes.Add(new RowWrite(userId, old, Delete: true));
+            }
+        }
+    }
+
+    private static async Task ApplySeatsAsync(SkuldDb db, Guid tenantId, SortedDictionary<Guid, int> seats, CancellationToken ct)
+    {
+        foreach (var (skuId, delta) in seats.Where(s => s.Value != 0))
+        {
+            var skus = db.TenantSkus.Where(s => s.TenantId == tenantId && s.SkuId == skuId);
+            if (delta > 0)
+            {
+                // The counters are locked for the batch, so this cannot fail unless the engine is wrong; never oversubscribe.
+                skus = skus.Where(s => s.ConsumedUnits + delta <= s.EnabledUnits);
+            }
+            if (await skus.ExecuteUpdateAsync(s => s.SetProperty(t => t.ConsumedUnits, t => t.ConsumedUnits + delta), ct) != 1)
+            {
+                throw new InvalidOperationException($"Group processing would take more seats of {skuId} than are enabled.");
+            }
+        }
+    }
+
+    private static Task<int> SetGroupStateAsync(SkuldDb db, Guid tenantId, Guid groupId, LicenseProcessingState state, CancellationToken ct) =>
+        db.Groups.Where(g => g.TenantId == tenantId && g.Id == groupId)
+            .ExecuteUpdateAsync(s => s.SetProperty(g => g.LicenseProcessingState, state), ct);
+
+    private static Task<int> DeleteItemAsync(SkuldDb db, LicenseWorkItem item, CancellationToken ct) =>
+        db.LicenseWorkItems.Where(w => w.TenantId == item.TenantId && w.Id == item.Id).ExecuteDeleteAsync(ct);
+}
