@@ -1,3 +1,5 @@
+using Microsoft.Graph.Models;
+using Microsoft.Graph.Me.AssignLicense;
 using Skuld.Testing;
 using static Skuld.Server.Tests.Graph.GraphTestTenant;
 
@@ -54,5 +56,44 @@ public sealed class OrganizationTests
         await AssertErrorAsync(
             () => t.Graph.Me.GetAsync(cancellationToken: Cancel),
             400, "BadRequest", "/me request is only valid with delegated authentication flow.");
+    }
+
+    [Theory, AllStores]
+    public async Task Me_license_details_and_assign_license_act_on_the_signed_in_user(StoreKind kind)
+    {
+        await using var t = await StartAsync(kind, ("ENTERPRISEPACK", 2));
+        await using (var db = t.NewDb())
+        {
+            var admin = await db.Users.FindAsync([t.Tenant.Id, t.Admin.Id], Cancel);
+            admin!.UsageLocation = "NO";
+            await db.SaveChangesAsync(Cancel);
+        }
+
+        var graph = t.ClientFor(await t.AdminUserTokenAsync());
+        var e3 = Sku("ENTERPRISEPACK");
+
+        var me = await graph.Me.AssignLicense.PostAsync(
+            new AssignLicensePostRequestBody { AddLicenses = [new AssignedLicense { SkuId = e3 }], RemoveLicenses = [] }, cancellationToken: Cancel);
+        var details = await graph.Me.LicenseDetails.GetAsync(cancellationToken: Cancel);
+
+        Assert.Equal(t.Admin.Id.ToString("D"), me!.Id);
+        Assert.Equal(e3, Assert.Single(me.AssignedLicenses!).SkuId);
+        Assert.Equal(("ENTERPRISEPACK", e3), (Assert.Single(details!.Value!).SkuPartNumber, details.Value![0].SkuId));
+        Assert.Equal(1, await t.ConsumedUnitsAsync(e3));
+    }
+
+    [Theory, AllStores]
+    public async Task Me_license_details_and_assign_license_with_an_app_token_are_400_delegated_only(StoreKind kind)
+    {
+        await using var t = await StartAsync(kind, ("ENTERPRISEPACK", 2));
+        const string Message = "/me request is only valid with delegated authentication flow.";
+
+        await AssertErrorAsync(() => t.Graph.Me.LicenseDetails.GetAsync(cancellationToken: Cancel), 400, "BadRequest", Message);
+        await AssertErrorAsync(
+            () => t.Graph.Me.AssignLicense.PostAsync(
+                new AssignLicensePostRequestBody { AddLicenses = [new AssignedLicense { SkuId = Sku("ENTERPRISEPACK") }], RemoveLicenses = [] },
+                cancellationToken: Cancel),
+            400, "BadRequest", Message);
+        Assert.Equal(0, await t.ConsumedUnitsAsync(Sku("ENTERPRISEPACK")));
     }
 }
