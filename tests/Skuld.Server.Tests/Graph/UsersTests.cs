@@ -229,6 +229,30 @@ public sealed class UsersTests
     }
 
     [Theory, AllStores]
+    public async Task Patch_of_the_user_principal_name_checks_domain_and_uniqueness_and_renames(StoreKind kind)
+    {
+        await using var t = await StartAsync(kind);
+        var user = await t.AddUserAsync("renamed");
+        await t.AddUserAsync("taken");
+
+        await AssertErrorAsync(
+            () => t.Graph.Users[user.Id.ToString()].PatchAsync(new User { UserPrincipalName = "TAKEN@contoso.com" }, cancellationToken: Cancel),
+            400, "Request_BadRequest", "Another object with the same value for property userPrincipalName already exists.");
+        await AssertErrorAsync(
+            () => t.Graph.Users[user.Id.ToString()].PatchAsync(new User { UserPrincipalName = "renamed@fabrikam.com" }, cancellationToken: Cancel),
+            400, "Request_BadRequest",
+            "The domain portion of the userPrincipalName property is invalid. You must use one of the verified domain names in your organization.");
+
+        // A change of case of its own name is no clash; addressed by its old name.
+        await t.Graph.Users["renamed@contoso.com"].PatchAsync(new User { UserPrincipalName = "Renamed.New@contoso.com" }, cancellationToken: Cancel);
+
+        var read = await t.Graph.Users["renamed.new@contoso.com"].GetAsync(cancellationToken: Cancel);
+        Assert.Equal((user.Id.ToString("D"), "Renamed.New@contoso.com"), (read!.Id, read.UserPrincipalName));
+        await t.Graph.Users[user.Id.ToString()].PatchAsync(new User { UserPrincipalName = "RENAMED.NEW@contoso.com" }, cancellationToken: Cancel);
+        Assert.Equal("RENAMED.NEW@contoso.com", (await t.Graph.Users[user.Id.ToString()].GetAsync(cancellationToken: Cancel))!.UserPrincipalName);
+    }
+
+    [Theory, AllStores]
     public async Task Delete_answers_404_afterwards_and_frees_the_users_seats(StoreKind kind)
     {
         await using var t = await StartAsync(kind, ("ENTERPRISEPACK", 3), ("EMS", 2));
