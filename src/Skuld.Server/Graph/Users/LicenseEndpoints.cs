@@ -13,11 +13,16 @@ public static class LicenseEndpoints
     public static void MapUserLicenses(this RouteGroupBuilder graph)
     {
         graph.MapPost("/users/{id}/assignLicense", AssignAsync).RequirePermission(Permission.ManageUserLicenses);
+        // An app's principal id is not a user's: /me with an app token is Graph's 400, not a 404 naming the app.
         graph.MapPost("/me/assignLicense", (HttpContext http, SkuldDb db, TimeProvider time, CancellationToken ct) =>
-            AssignAsync(GraphJson.Id(http.GetCaller().PrincipalId), http, db, time, ct)).RequirePermission(Permission.ManageUserLicenses);
+            http.GetCaller() is { Kind: CallerKind.User } me
+                ? AssignAsync(GraphJson.Id(me.PrincipalId), http, db, time, ct)
+                : Task.FromResult<IResult>(UsersEndpoints.MeNeedsUser())).RequirePermission(Permission.ManageUserLicenses);
         graph.MapGet("/users/{id}/licenseDetails", DetailsAsync).RequirePermission(Permission.ReadDirectory);
         graph.MapGet("/me/licenseDetails", (HttpContext http, SkuldDb db, CancellationToken ct) =>
-            DetailsAsync(GraphJson.Id(http.GetCaller().PrincipalId), http, db, ct)).RequireCaller();
+            http.GetCaller() is { Kind: CallerKind.User } me
+                ? DetailsAsync(GraphJson.Id(me.PrincipalId), http, db, ct)
+                : Task.FromResult<IResult>(UsersEndpoints.MeNeedsUser())).RequireCaller();
     }
 
     private static async Task<IResult> AssignAsync(string id, HttpContext http, SkuldDb db, TimeProvider time, CancellationToken ct)

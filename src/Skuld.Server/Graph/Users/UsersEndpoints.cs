@@ -36,12 +36,16 @@ public static class UsersEndpoints
         var caller = http.GetCaller();
         if (caller.Kind != CallerKind.User)
         {
-            return new GraphError(StatusCodes.Status400BadRequest, "BadRequest", "/me request is only valid with delegated authentication flow.");
+            return MeNeedsUser();
         }
 
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.TenantId == caller.TenantId && u.Id == caller.PrincipalId, ct);
         return user is null ? GraphError.NotFound(GraphJson.Id(caller.PrincipalId)) : await WriteOneAsync(http, db, user, ct);
     }
+
+    /// <summary>Graph's answer to any <c>/me</c> path called with an app (client credentials) token.</summary>
+    public static GraphError MeNeedsUser() =>
+        new(StatusCodes.Status400BadRequest, "BadRequest", "/me request is only valid with delegated authentication flow.");
 
     /// <summary>One user as Graph returns it, honouring <c>$select</c>.</summary>
     public static async Task<IResult> WriteOneAsync(HttpContext http, SkuldDb db, User user, CancellationToken ct)
@@ -143,7 +147,14 @@ public static class UsersEndpoints
             return GraphError.Forbidden();
         }
 
-        var user = await UserLookup.FindAsync(db, caller.TenantId, id, ct, tracked: true);
+        var found = await UserLookup.FindAsync(db, caller.TenantId, id, ct);
+        if (found is null)
+        {
+            return GraphError.NotFound(id);
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var user = await LockAsync(db, found, ct);
         if (user is null)
         {
             return GraphError.NotFound(id);
@@ -181,19 +192,26 @@ public static class UsersEndpoints
             }
         }
 
+        await transaction.CommitAsync(ct);
         return Results.NoContent();
     }
 
     private static async Task<IResult> DeleteAsync(string id, HttpContext http, SkuldDb db, TimeProvider time, CancellationToken ct)
     {
         var caller = http.GetCaller();
-        var user = await UserLookup.FindAsync(db, caller.TenantId, id, ct, tracked: true);
-        if (user is null)
+        var found = await UserLookup.FindAsync(db, caller.TenantId, id, ct);
+        if (found is null)
         {
             return GraphError.NotFound(id);
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var user = await LockAsync(db, found, ct);
+        if (user is null)
+        {
+            return GraphError.NotFound(id);
+        }
+
         await LicenseSeats.DeleteUserLicensesAsync(db, user.TenantId, user.Id, ct);
         await db.RoleAssignments.Where(r => r.TenantId == user.TenantId && r.PrincipalId == user.Id).ExecuteDeleteAsync(ct);
         db.Users.Remove(user);
@@ -203,6 +221,21 @@ public static class UsersEndpoints
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return Results.NoContent();
+    }
+
+    /// <summary>
+    /// Locks the user's row for the caller's transaction and reads it (tracked); null when it was deleted
+    /// meanwhile. Every writer of a user (assignLicense too) bumps the version first, so concurrent
+    /// changes of one user run one after the other on PostgreSQL (SQLite's IMMEDIATE transaction already
+    /// serialises writers): the version this request saves against is then always the one it read, and a
+    /// delete counts the seats of licenses committed just before it.
+    /// </summary>
+    private static async Task<User?> LockAsync(SkuldDb db, User found, CancellationToken ct)
+    {
+        var locked = await db.Users
+            .Where(u => u.TenantId == found.TenantId && u.Id == found.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.Version, u => u.Version + 1), ct);
+        return locked == 0 ? null : await db.Users.SingleAsync(u => u.TenantId == found.TenantId && u.Id == found.Id, ct);
     }
 
     private static GraphError? UpnDomainError(Tenant tenant, string upn)
