@@ -14,10 +14,14 @@ public static class LicenseEndpoints
     {
         graph.MapPost("/users/{id}/assignLicense", AssignAsync).RequirePermission(Permission.ManageUserLicenses);
         graph.MapPost("/me/assignLicense", (HttpContext http, SkuldDb db, TimeProvider time, CancellationToken ct) =>
-            AssignAsync(GraphJson.Id(http.GetCaller().PrincipalId), http, db, time, ct)).RequirePermission(Permission.ManageUserLicenses);
+            http.GetCaller().Kind == CallerKind.User
+                ? AssignAsync(GraphJson.Id(http.GetCaller().PrincipalId), http, db, time, ct)
+                : Task.FromResult<IResult>(GraphError.MeNeedsDelegatedCaller())).RequirePermission(Permission.ManageUserLicenses);
         graph.MapGet("/users/{id}/licenseDetails", DetailsAsync).RequirePermission(Permission.ReadDirectory);
         graph.MapGet("/me/licenseDetails", (HttpContext http, SkuldDb db, CancellationToken ct) =>
-            DetailsAsync(GraphJson.Id(http.GetCaller().PrincipalId), http, db, ct)).RequireCaller();
+            http.GetCaller().Kind == CallerKind.User
+                ? DetailsAsync(GraphJson.Id(http.GetCaller().PrincipalId), http, db, ct)
+                : Task.FromResult<IResult>(GraphError.MeNeedsDelegatedCaller())).RequireCaller();
     }
 
     private static async Task<IResult> AssignAsync(string id, HttpContext http, SkuldDb db, TimeProvider time, CancellationToken ct)
