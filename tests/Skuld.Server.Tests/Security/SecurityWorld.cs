@@ -48,6 +48,7 @@ public sealed class SecurityWorld : IAsyncDisposable
     public static readonly Guid ForeignPlan = new("efb87545-963c-4e0d-99df-69c6916d9eb0");
 
     private readonly ConcurrentDictionary<(Role, Principal), Lazy<Task<HttpClient>>> clients = new();
+    private readonly ConcurrentDictionary<string, Lazy<Task<object>>> once = new();
 
     private SecurityWorld(SkuldServer server, Tenant home, Tenant other)
     {
@@ -126,6 +127,11 @@ public sealed class SecurityWorld : IAsyncDisposable
         await db.SaveChangesAsync();
         return user;
     }
+
+    /// <summary>Makes something once per world (seed data a test class shares), then returns it.</summary>
+    public async Task<T> OnceAsync<T>(string key, Func<Task<T>> make)
+        where T : class =>
+        (T)await once.GetOrAdd(key, _ => new(async () => await make())).Value;
 
     public static StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 
