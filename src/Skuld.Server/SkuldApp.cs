@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.EntityFrameworkCore;
 using Skuld.Server.Auth;
 using Skuld.Server.Graph;
@@ -52,11 +53,55 @@ public static class SkuldApp
         graph.MapSubscribedSkus();
         graph.MapOrganization();
         app.MapGroupsApi();
-        graph.MapFallback((HttpContext http) => new GraphError(
-            StatusCodes.Status400BadRequest, "BadRequest",
-            $"Resource not found for the segment '{http.Request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(1)}'."));
+        graph.MapFallback(Unmatched);
         return app;
     }
+
+    /// <summary>
+    /// A <c>/v1.0</c> request no endpoint took, answered as Graph does: 405 when the path names a resource
+    /// that has other methods (routing alone would pick this fallback, which takes every method), else
+    /// 400 naming the first segment that resolves to nothing (<c>/users/{id}/x</c> names <c>x</c>).
+    /// </summary>
+    private static GraphError Unmatched(HttpContext http)
+    {
+        var segments = http.Request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        var routes = http.RequestServices.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Select(e => (e.RoutePattern, Methods: e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? []))
+            .Where(r => r.Methods.Count > 0 && r.RoutePattern.PathSegments.Count > 0 && Matches(r.RoutePattern.PathSegments[0], "v1.0"))
+            .ToList();
+        var allowed = routes
+            .Where(r => r.RoutePattern.PathSegments.Count == segments.Length && Resolved(r.RoutePattern, segments) == segments.Length)
+            .SelectMany(r => r.Methods)
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .ToList();
+        if (allowed.Count > 0)
+        {
+            http.Response.Headers.Allow = string.Join(", ", allowed);
+            return new GraphError(StatusCodes.Status405MethodNotAllowed, "Request_BadRequest", "Specified HTTP method is not allowed for the request target.");
+        }
+
+        var resolved = routes.Count == 0 ? 0 : routes.Max(r => Resolved(r.RoutePattern, segments));
+        var unknown = segments.ElementAtOrDefault(resolved) ?? segments.LastOrDefault() ?? "";
+        return new GraphError(StatusCodes.Status400BadRequest, "BadRequest", $"Resource not found for the segment '{unknown}'.");
+    }
+
+    /// <summary>How many leading segments of the path the route pattern accepts.</summary>
+    private static int Resolved(RoutePattern pattern, string[] segments)
+    {
+        var count = 0;
+        while (count < segments.Length && count < pattern.PathSegments.Count && Matches(pattern.PathSegments[count], segments[count]))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    private static bool Matches(RoutePatternPathSegment segment, string value) =>
+        segment.Parts is [RoutePatternLiteralPart literal]
+            ? string.Equals(literal.Content, value, StringComparison.OrdinalIgnoreCase)
+            : segment.Parts is not [RoutePatternParameterPart { IsCatchAll: true }];
 
     /// <summary>
     /// The last line of defence: a request that could not be read is the client's fault (400/413 in

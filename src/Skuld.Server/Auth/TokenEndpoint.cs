@@ -24,7 +24,7 @@ internal static class TokenEndpoint
     private static async Task<IResult> IssueAsync(
         string tenant, HttpRequest request, SkuldDb db, AccessTokenIssuer issuer, CancellationToken cancellationToken)
     {
-        var form = request.HasFormContentType ? await request.ReadFormAsync(cancellationToken) : FormCollection.Empty;
+        var form = await ReadFormAsync(request, cancellationToken);
         var found = await FindTenantAsync(db, tenant, cancellationToken);
         if (found is null)
         {
@@ -137,6 +137,28 @@ internal static class TokenEndpoint
             ["ext_expires_in"] = expiresIn,
             ["access_token"] = issued.AccessToken,
         });
+    }
+
+    /// <summary>
+    /// The posted form; a body that is no form, or one the form reader refuses (too many or too long
+    /// values, NUL characters, a broken multipart body), counts as no form, so the client is told which
+    /// parameter is missing instead of getting a 500.
+    /// </summary>
+    private static async Task<IFormCollection> ReadFormAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!request.HasFormContentType)
+        {
+            return FormCollection.Empty;
+        }
+
+        try
+        {
+            return await request.ReadFormAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            return FormCollection.Empty;
+        }
     }
 
     private static Task<Tenant?> FindTenantAsync(SkuldDb db, string name, CancellationToken cancellationToken)

@@ -22,6 +22,10 @@ public sealed class GraphError(int statusCode, string code, string message) : IR
     public static GraphError Forbidden() => new(
         StatusCodes.Status403Forbidden, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
 
+    /// <summary>An app-only token has no signed-in user, so no <c>/me</c> (Graph's answer, on every /me path).</summary>
+    public static GraphError MeNeedsDelegatedCaller() => new(
+        StatusCodes.Status400BadRequest, "BadRequest", "/me request is only valid with delegated authentication flow.");
+
     public static GraphError Unauthorized(string message) => new(StatusCodes.Status401Unauthorized, "InvalidAuthenticationToken", message);
 
     public static GraphError UnsupportedQuery(string message = "Unsupported Query.") =>

@@ -41,7 +41,9 @@ public static class GraphJson
                 buffer.Write(chunk, 0, read);
             }
 
-            if (buffer.Length == 0)
+            // The parser only meets invalid UTF-8 when a string is materialised, and then throws
+            // InvalidOperationException rather than JsonException: check the bytes up front.
+            if (buffer.Length == 0 || !System.Text.Unicode.Utf8.IsValid(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)))
             {
                 return (null, Unreadable());
             }

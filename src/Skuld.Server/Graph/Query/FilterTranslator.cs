@@ -107,7 +107,7 @@ public sealed class FilterTranslator<TEntity>
                 null => Expression.Equal(access, Expression.Constant(null, typeof(string))),
                 string text => Expression.AndAlso(
                     Expression.NotEqual(access, Expression.Constant(null, typeof(string))),
-                    Expression.Equal(Upper(access), Splice.Parameter(text.ToUpperInvariant()))),
+                    Folded(access, text, Expression.Equal)),
                 _ => throw Unsupported(),
             };
         }
@@ -167,7 +167,7 @@ public sealed class FilterTranslator<TEntity>
 
         return Expression.AndAlso(
             Expression.NotEqual(access, Expression.Constant(null, typeof(string))),
-            Expression.Call(Upper(access), method, Splice.Parameter(prefix.ToUpperInvariant())));
+            Folded(access, prefix, (upper, value) => Expression.Call(upper, method, value)));
     }
 
     private Expression Any(AnyNode node)
@@ -243,6 +243,38 @@ public sealed class FilterTranslator<TEntity>
 
         // An accessor may take the context as its second parameter, for a property computed from other tables.
         return resource.Filterable.TryGetValue(name, out var access) ? Splice.Apply(access, entity, db) : null;
+    }
+
+    /// <summary>
+    /// <paramref name="compare"/> applied to the upper-cased column and <paramref name="text"/> in the same
+    /// case. A key column was upper-cased by .NET, so the text gets .NET's upper case. Any other column is
+    /// upper-cased by the database, whose upper() may fold only ASCII letters (SQLite; PostgreSQL under the
+    /// C locale) or all of them (PostgreSQL under a UTF-8 locale): non-ASCII text is compared both ways.
+    /// Text holding NUL matches nothing: no stored value holds one, and PostgreSQL refuses it as a parameter.
+    /// </summary>
+    private Expression Folded(Expression access, string text, Func<Expression, Expression, Expression> compare)
+    {
+        if (text.Contains('\0', StringComparison.Ordinal))
+        {
+            return Expression.Constant(false);
+        }
+
+        var upper = Upper(access);
+        var full = text.ToUpperInvariant();
+        if (upperCased.Contains(access))
+        {
+            return compare(upper, Splice.Parameter(full));
+        }
+
+        var ascii = string.Create(text.Length, text, (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                span[i] = char.IsAsciiLetterLower(source[i]) ? char.ToUpperInvariant(source[i]) : source[i];
+            }
+        });
+        var byAscii = compare(upper, Splice.Parameter(ascii));
+        return ascii == full ? byAscii : Expression.OrElse(byAscii, compare(upper, Splice.Parameter(full)));
     }
 
     private Expression Upper(Expression access) => upperCased.Contains(access) ? access : Expression.Call(access, ToUpper);

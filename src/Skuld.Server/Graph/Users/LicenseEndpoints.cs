@@ -17,12 +17,12 @@ public static class LicenseEndpoints
         graph.MapPost("/me/assignLicense", (HttpContext http, SkuldDb db, TimeProvider time, CancellationToken ct) =>
             http.GetCaller() is { Kind: CallerKind.User } me
                 ? AssignAsync(GraphJson.Id(me.PrincipalId), http, db, time, ct)
-                : Task.FromResult<IResult>(UsersEndpoints.MeNeedsUser())).RequirePermission(Permission.ManageUserLicenses);
+                : Task.FromResult<IResult>(GraphError.MeNeedsDelegatedCaller())).RequirePermission(Permission.ManageUserLicenses);
         graph.MapGet("/users/{id}/licenseDetails", DetailsAsync).RequirePermission(Permission.ReadDirectory);
         graph.MapGet("/me/licenseDetails", (HttpContext http, SkuldDb db, CancellationToken ct) =>
             http.GetCaller() is { Kind: CallerKind.User } me
                 ? DetailsAsync(GraphJson.Id(me.PrincipalId), http, db, ct)
-                : Task.FromResult<IResult>(UsersEndpoints.MeNeedsUser())).RequireCaller();
+                : Task.FromResult<IResult>(GraphError.MeNeedsDelegatedCaller())).RequireCaller();
     }
 
     private static async Task<IResult> AssignAsync(string id, HttpContext http, SkuldDb db, TimeProvider time, CancellationToken ct)

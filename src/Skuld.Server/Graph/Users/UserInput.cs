@@ -145,7 +145,9 @@ public sealed record UserInput(IReadOnlyDictionary<string, object?> Values, stri
 
         foreach (var (name, value) in Values)
         {
-            if (value is string s && s.Length > 256)
+            // NUL can't be stored (PostgreSQL refuses it in text) and no directory property holds one.
+            if ((value is string s && (s.Length > 256 || s.Contains('\0', StringComparison.Ordinal)))
+                || (value is List<string> list && list.Any(item => item.Contains('\0', StringComparison.Ordinal))))
             {
                 return InvalidValue(name);
             }

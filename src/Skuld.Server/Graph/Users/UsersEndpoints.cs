@@ -36,16 +36,12 @@ public static class UsersEndpoints
         var caller = http.GetCaller();
         if (caller.Kind != CallerKind.User)
         {
-            return MeNeedsUser();
+            return GraphError.MeNeedsDelegatedCaller();
         }
 
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.TenantId == caller.TenantId && u.Id == caller.PrincipalId, ct);
         return user is null ? GraphError.NotFound(GraphJson.Id(caller.PrincipalId)) : await WriteOneAsync(http, db, user, ct);
     }
-
-    /// <summary>Graph's answer to any <c>/me</c> path called with an app (client credentials) token.</summary>
-    public static GraphError MeNeedsUser() =>
-        new(StatusCodes.Status400BadRequest, "BadRequest", "/me request is only valid with delegated authentication flow.");
 
     /// <summary>One user as Graph returns it, honouring <c>$select</c>.</summary>
     public static async Task<IResult> WriteOneAsync(HttpContext http, SkuldDb db, User user, CancellationToken ct)
