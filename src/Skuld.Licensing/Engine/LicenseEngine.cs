@@ -58,7 +58,7 @@ public static class LicenseEngine
         IReadOnlyList<MemberInput> members,
         SeatLedger ledger)
     {
-        var ordered = members.Order(MembershipOrder.Instance).ToArray();
+        var ordered = MembershipOrder.Sort(members);
         var seen = new HashSet<Guid>(ordered.Length);
         foreach (var member in ordered)
         {
@@ -67,7 +67,7 @@ public static class LicenseEngine
                 throw new ArgumentException($"User {member.User.UserId} is in the batch twice.", nameof(members));
             }
         }
-        var evaluator = new MemberEvaluator(TenantIndex.Of(tenant), ledger);
+        var evaluator = new MemberShapes(TenantIndex.Of(tenant), ledger);
         var outcomes = ImmutableArray.CreateBuilder<MemberOutcome>(ordered.Length);
         foreach (var member in ordered)
         {

@@ -5,6 +5,22 @@ internal sealed class MembershipOrder : IComparer<MemberInput>
 {
     public static MembershipOrder Instance { get; } = new();
 
+    /// <summary>The members in queue order; a batch already in that order (the worker's) is only checked, not sorted.</summary>
+    public static MemberInput[] Sort(IReadOnlyList<MemberInput> members)
+    {
+        var ordered = new MemberInput[members.Count];
+        for (var i = 0; i < ordered.Length; i++)
+        {
+            ordered[i] = members[i];
+            if (i > 0 && Instance.Compare(ordered[i - 1], ordered[i]) > 0)
+            {
+                // A stable sort, so members that compare equal keep their list order.
+                return [.. members.Order(Instance)];
+            }
+        }
+        return ordered;
+    }
+
     public int Compare(MemberInput? x, MemberInput? y)
     {
         if (ReferenceEquals(x, y)) return 0;
