@@ -5,20 +5,18 @@ internal sealed class MembershipOrder : IComparer<MemberInput>
 {
     public static MembershipOrder Instance { get; } = new();
 
-    /// <summary>The members in queue order; a batch already in that order (the worker's) is only checked, not sorted.</summary>
-    public static MemberInput[] Sort(IReadOnlyList<MemberInput> members)
+    /// <summary>The members in queue order; a batch already in that order (the worker's) is only checked, not copied.</summary>
+    public static IReadOnlyList<MemberInput> Sort(IReadOnlyList<MemberInput> members)
     {
-        var ordered = new MemberInput[members.Count];
-        for (var i = 0; i < ordered.Length; i++)
+        for (var i = 1; i < members.Count; i++)
         {
-            ordered[i] = members[i];
-            if (i > 0 && Instance.Compare(ordered[i - 1], ordered[i]) > 0)
+            if (Instance.Compare(members[i - 1], members[i]) > 0)
             {
                 // A stable sort, so members that compare equal keep their list order.
                 return [.. members.Order(Instance)];
             }
         }
-        return ordered;
+        return members;
     }
 
     public int Compare(MemberInput? x, MemberInput? y)
