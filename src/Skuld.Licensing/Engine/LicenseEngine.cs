@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Skuld.Licensing.Engine.Internal;
 
 namespace Skuld.Licensing.Engine;
@@ -52,28 +53,37 @@ public static class LicenseEngine
     /// prerequisite: it stays, ActiveWithError with DependencyViolation, until the dependent plan goes.</para>
     /// <para>Each member's rows are evaluated to a fixed point, so evaluating the outcome again changes
     /// nothing (as long as no extra pass is needed).</para>
+    /// <para>Speed: members of a batch with equal groups, usage location, proxy clash, current rows (by value)
+    /// and free seats get equal outcomes, so each such shape is evaluated once and replayed for the others;
+    /// their outcomes may share new row instances and arrays (all immutable; compare rows by value). Rows a
+    /// member keeps are the member's own instances, and unchanged rows come back as the very array given.
+    /// A worker gets the fast path by passing batches already in membership order (they are then not sorted)
+    /// and the same <see cref="ImmutableArray{T}"/> of <see cref="GroupLicense"/> to the members of one group
+    /// (equal values work too, at the cost of comparing them).</para>
     /// </remarks>
     public static ImmutableArray<MemberOutcome> EvaluateMembers(
         TenantSnapshot tenant,
         IReadOnlyList<MemberInput> members,
         SeatLedger ledger)
     {
-        var ordered = members.Order(MembershipOrder.Instance).ToArray();
-        var seen = new HashSet<Guid>(ordered.Length);
-        foreach (var member in ordered)
+        var ordered = MembershipOrder.Sort(members);
+        using (var seen = new UserIdSet(ordered.Count))
         {
-            if (!seen.Add(member.User.UserId))
+            for (var i = 0; i < ordered.Count; i++)
             {
-                throw new ArgumentException($"User {member.User.UserId} is in the batch twice.", nameof(members));
+                if (!seen.Add(ordered[i].User.UserId))
+                {
+                    throw new ArgumentException($"User {ordered[i].User.UserId} is in the batch twice.", nameof(members));
+                }
             }
         }
-        var evaluator = new MemberEvaluator(TenantIndex.Of(tenant), ledger);
-        var outcomes = ImmutableArray.CreateBuilder<MemberOutcome>(ordered.Length);
-        foreach (var member in ordered)
+        var evaluator = new MemberShapes(TenantIndex.Of(tenant), ledger);
+        var outcomes = new MemberOutcome[ordered.Count];
+        for (var i = 0; i < outcomes.Length; i++)
         {
-            outcomes.Add(evaluator.Evaluate(member));
+            outcomes[i] = evaluator.Evaluate(ordered[i]);
         }
-        return outcomes.MoveToImmutable();
+        return ImmutableCollectionsMarshal.AsImmutableArray(outcomes);
     }
 
     /// <summary>

@@ -187,4 +187,49 @@ public sealed class GroupPropertyTests
                 again.Values.Select(o => string.Join("; ", o.Assignments.Select(Direct.Describe))).Order());
         }).Check(config);
     }
+
+    /// <summary>
+    /// A batch evaluates each member shape once and replays it for the members of the same shape; in
+    /// batches of one nothing is replayed. Both must give the same rows, seats and row instances.
+    /// </summary>
+    [Fact]
+    public void Members_of_one_shape_in_a_batch_get_exactly_what_each_gets_in_a_batch_of_its_own()
+    {
+        Prop.ForAll(scenarios.ToArbitrary(), Gen.Choose(0, 1000).ToArbitrary(), (s, seed) =>
+        {
+            var members = Repeated(s, seed);
+            var tenant = TenantOf(s, members, sku => s.Outside[Array.IndexOf(skus, sku)]);
+
+            var (whole, wholeLedger) = Process(tenant, members, members.Length + 1, seed);
+            var (alone, aloneLedger) = Process(tenant, members, 1, seed);
+
+            foreach (var member in members)
+            {
+                var (a, b) = (whole[member.User.UserId], alone[member.User.UserId]);
+                Assert.Equal(Describe(b), Describe(a));
+                Assert.Equal(Identity(member, b), Identity(member, a));
+            }
+            Assert.Equal(aloneLedger.NetChanges, wholeLedger.NetChanges);
+            Assert.Equal(aloneLedger.FreedAfterRefusal, wholeLedger.FreedAfterRefusal);
+        }).Check(config);
+    }
+
+    // Each person several times (new user ids), with equal rows and groups as shared or as new instances.
+    private static MemberInput[] Repeated(Scenario s, int seed) =>
+    [
+        .. MembersOf(s).SelectMany((m, p) => Enumerable.Range(0, 1 + (seed + p) % 4).Select(copy => m with
+        {
+            User = m.User with
+            {
+                UserId = Members.UserId(1000 + p * 10 + copy),
+                Assignments = copy % 2 == 0 ? m.User.Assignments : [.. m.User.Assignments.Select(r => r with { })],
+            },
+            Groups = copy % 3 == 2 ? [.. m.Groups.Select(g => new GroupLicense(g.GroupId, [.. g.Licenses]))] : m.Groups,
+        })),
+    ];
+
+    // Whether the rows given came back as the same array, and which returned rows are the instances given.
+    private static string Identity(MemberInput member, MemberOutcome outcome) =>
+        $"{outcome.Assignments == member.User.Assignments} " +
+        string.Join(",", outcome.Assignments.Select(r => member.User.Assignments.IndexOf(r, 0, member.User.Assignments.Length, ReferenceEqualityComparer.Instance)));
 }

@@ -181,4 +181,21 @@ public sealed class GroupSeatTests
         Assert.Throws<ArgumentException>(() =>
             LicenseEngine.EvaluateMembers(tenant, [Member(1, [e3]), Member(1, [e3]) with { MemberSince = DateTimeOffset.MaxValue }], SeatLedger.For(tenant)));
     }
+
+    [Fact]
+    public void Thousands_of_distinct_users_pass_the_duplicate_check_and_one_repeated_far_apart_does_not()
+    {
+        var tenant = new TenantBuilder().Stock(Sku.E3).Build();
+        MemberInput[] members =
+        [
+            Member(0, []) with { User = new UserBuilder().Build() with { UserId = Guid.Empty } },
+            .. Enumerable.Range(1, 5000).Select(n => Member(n, [])),
+        ];
+
+        Assert.Equal(5001, LicenseEngine.EvaluateMembers(tenant, members, SeatLedger.For(tenant)).Length);
+        Assert.Throws<ArgumentException>(() => LicenseEngine.EvaluateMembers(
+            tenant, [.. members, Member(2500, []) with { MemberSince = DateTimeOffset.MaxValue }], SeatLedger.For(tenant)));
+        Assert.Throws<ArgumentException>(() => LicenseEngine.EvaluateMembers(
+            tenant, [.. members, members[0] with { MemberSince = DateTimeOffset.MaxValue }], SeatLedger.For(tenant)));
+    }
 }

@@ -69,10 +69,7 @@ internal sealed class MemberEvaluator(TenantIndex index, SeatLedger ledger)
         }
         groups.Sort((a, b) => a.GroupId.CompareTo(b.GroupId));
 
-        var tenantCountry = index.Tenant.CountryLetterCode;
-        context.Location = Countries.IsValid(member.User.UsageLocation) ? member.User.UsageLocation
-            : Countries.IsValid(tenantCountry) ? tenantCountry
-            : null;
+        context.Location = LocationOf(index, member.User);
         context.ProxyClash = member.ProxyClash;
         context.HeldAtStart.Clear();
         foreach (var row in start)
@@ -82,6 +79,15 @@ internal sealed class MemberEvaluator(TenantIndex index, SeatLedger ledger)
                 context.HeldAtStart.Add(row.SkuId);
             }
         }
+    }
+
+    /// <summary>The location a member is checked in: the user's usage location, else the tenant's country; null when neither is valid.</summary>
+    public static string? LocationOf(TenantIndex index, UserSnapshot user)
+    {
+        var tenantCountry = index.Tenant.CountryLetterCode;
+        return Countries.IsValid(user.UsageLocation) ? user.UsageLocation
+            : Countries.IsValid(tenantCountry) ? tenantCountry
+            : null;
     }
 
     // Seats of SKUs the tenant does not have are counted nowhere, so no change is reported for them.
