@@ -20,6 +20,7 @@ public sealed record LicenseBatchResult(
 /// </summary>
 public static class LicenseProcessing
 {
+
     public const int DefaultBatchSize = 10_000;
 
     /// <summary>
@@ -120,6 +121,7 @@ public static class LicenseProcessing
         var outcomes = LicenseEngine.EvaluateMembers(tenant, inputs, SeatLedger.For(tenant));
 
         var writes = new List<RowWrite>();
+        var licenseTexts = new LicenseTexts(tenantId, tenant);
         var events = new List<AuditEvent>();
         var seats = new SortedDictionary<Guid, int>();
         var (successes, failures, changed) = (0, 0, 0);
@@ -150,8 +152,8 @@ public static class LicenseProcessing
             var failed = outcome.Assignments.FirstOrDefault(a => a.Error != LicenseError.None);
             events.Add(GroupLicensingAudit.UserChanged(
                 tenantId, user.Id, user.DisplayName, user.UserPrincipalName,
-                GroupLicensingAudit.Licenses(tenantId, tenant, LicenseEngine.Effective(tenant, user.Rows)),
-                GroupLicensingAudit.Licenses(tenantId, tenant, LicenseEngine.Effective(tenant, outcome.Assignments)),
+                licenseTexts.Of(user.Rows),
+                licenseTexts.Of(outcome.Assignments),
                 failed?.Error ?? LicenseError.None, failed?.AssignedByGroup,
                 item.CorrelationId, now));
         }

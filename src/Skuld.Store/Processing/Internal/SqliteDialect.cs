@@ -26,7 +26,13 @@ internal sealed class SqliteDialect : StoreDialect
         // Microsoft.Data.Sqlite begins transactions IMMEDIATE: holding the write lock is the claim.
         (await db.LicenseWorkItems.FromSqlRaw(HeadOfTenant).AsNoTracking().ToListAsync(ct)).FirstOrDefault();
 
-    public override Task LockSeatsAsync(SkuldDb db, Guid tenantId, CancellationToken ct) => Task.CompletedTask;
+    public override async Task LockSeatsAsync(SkuldDb db, Guid tenantId, CancellationToken ct)
+    {
+        // No lock needed (the writer lock is held); a large page cache instead, because a group's batches
+        // write into the whole license table in membership order, not key order. Applies to this pooled connection.
+        await using var command = Command(db, "PRAGMA cache_size = -262144");
+        await command.ExecuteNonQueryAsync(ct);
+    }
 
     public override async Task<List<Guid>> DepartedAsync(SkuldDb db, Guid tenantId, Guid groupId, Guid? after, int limit, CancellationToken ct)
     {
