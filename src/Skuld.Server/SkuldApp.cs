@@ -2,9 +2,11 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Skuld.Server.Auth;
 using Skuld.Server.Graph;
+using Skuld.Server.Graph.Batch;
 using Skuld.Server.Graph.Organization;
 using Skuld.Server.Graph.Skus;
 using Skuld.Server.Graph.Users;
+using Skuld.Server.Throttling;
 using Skuld.Store;
 
 namespace Skuld.Server;
@@ -22,6 +24,8 @@ public static class SkuldApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSkuldStore(store);
         builder.Services.AddSkuldAuth();
+        builder.Services.AddSkuldThrottling();
+        builder.Services.AddGraphBatch();
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = GraphJson.MaxBodyBytes * 2L);
 
         var app = builder.Build();
@@ -31,13 +35,17 @@ public static class SkuldApp
         }
 
         app.UseExceptionHandler(errors => errors.Run(AnswerFailureAsync));
+        // $batch steps re-enter the pipeline here, so each gets its own request id, route, caller and budget.
+        app.UseGraphBatch();
         app.Use(async (context, next) =>
         {
             // Graph's request ids are GUIDs; logs and the error envelope use the same one.
             context.TraceIdentifier = Guid.NewGuid().ToString("D");
             await next(context);
         });
+        app.UseRouting();
         app.UseSkuldAuth();
+        app.UseSkuldThrottling();
 
         app.MapSkuldAuth();
         var graph = app.MapGroup("/v1.0");
@@ -45,6 +53,7 @@ public static class SkuldApp
         graph.MapUserLicenses();
         graph.MapSubscribedSkus();
         graph.MapOrganization();
+        graph.MapBatch();
         graph.MapFallback((HttpContext http) => new GraphError(
             StatusCodes.Status400BadRequest, "BadRequest",
             $"Resource not found for the segment '{http.Request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(1)}'."));
