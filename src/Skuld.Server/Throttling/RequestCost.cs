@@ -14,7 +14,8 @@ public readonly record struct RequestCost(int ResourceUnits, int WriteUnits)
     /// <summary>The cost of a request under <c>/v1.0</c>.</summary>
     public static RequestCost Of(HttpRequest request)
     {
-        var isWrite = !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method);
+        var isWrite = HttpMethods.IsPost(request.Method) || HttpMethods.IsPatch(request.Method)
+            || HttpMethods.IsPut(request.Method) || HttpMethods.IsDelete(request.Method);
         var units = isWrite ? 1 : BaseReadCost(Segments(request.Path));
         var query = QueryHelpers.ParseQuery(request.QueryString.Value);
         if (query.ContainsKey("$select"))

@@ -1,12 +1,5 @@
 namespace Skuld.Server.Throttling;
 
-/// <summary>Which of Graph's limits a refused request hit (the <c>x-ms-throttle-information</c> values).</summary>
-public enum ThrottleLimit
-{
-    ResourceUnitLimitExceeded,
-    WriteLimitExceeded,
-}
-
 /// <summary>
 /// The throttler's answer for one request: allowed (charged) or refused with how long to wait.
 /// <see cref="UsedShare"/> is the budget's share in use (1.0 = all), for <c>x-ms-throttle-limit-percentage</c>.

@@ -3,15 +3,6 @@ using System.Text.Json.Nodes;
 
 namespace Skuld.Server.Graph.Batch;
 
-/// <summary>One request inside a JSON batch, as the client sent it.</summary>
-public sealed record BatchStep(
-    string Id,
-    string Method,
-    string Url,
-    IReadOnlyDictionary<string, string> Headers,
-    JsonNode? Body,
-    IReadOnlyList<string> DependsOn);
-
 /// <summary>
 /// A validated JSON batch (<c>{"requests":[{"id","method","url","headers","body","dependsOn"}]}</c>):
 /// at most <see cref="MaxRequests"/> steps, unique ids, and <c>dependsOn</c> naming other steps of the
