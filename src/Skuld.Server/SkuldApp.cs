@@ -3,11 +3,13 @@ using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.EntityFrameworkCore;
 using Skuld.Server.Auth;
 using Skuld.Server.Graph;
+using Skuld.Server.Graph.Batch;
 using Skuld.Server.Graph.Groups;
 using Skuld.Server.Graph.Organization;
 using Skuld.Server.Graph.Skus;
 using Skuld.Server.Graph.Users;
 using Skuld.Server.Processing;
+using Skuld.Server.Throttling;
 using Skuld.Store;
 
 namespace Skuld.Server;
@@ -28,6 +30,8 @@ public static class SkuldApp
         builder.Services.AddSkuldStore(store);
         builder.Services.AddSkuldAuth();
         builder.Services.AddLicenseProcessing();
+        builder.Services.AddSkuldThrottling();
+        builder.Services.AddGraphBatch();
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = GraphJson.MaxBodyBytes * 2L);
 
         var app = builder.Build();
@@ -37,13 +41,17 @@ public static class SkuldApp
         }
 
         app.UseExceptionHandler(errors => errors.Run(AnswerFailureAsync));
+        // $batch steps re-enter the pipeline here, so each gets its own request id, route, caller and budget.
+        app.UseGraphBatch();
         app.Use(async (context, next) =>
         {
             // Graph's request ids are GUIDs; logs and the error envelope use the same one.
             context.TraceIdentifier = Guid.NewGuid().ToString("D");
             await next(context);
         });
+        app.UseRouting();
         app.UseSkuldAuth();
+        app.UseSkuldThrottling();
 
         app.MapSkuldAuth();
         var graph = app.MapGroup("/v1.0");
@@ -53,6 +61,7 @@ public static class SkuldApp
         graph.MapSubscribedSkus();
         graph.MapOrganization();
         app.MapGroupsApi();
+        graph.MapBatch();
         graph.MapFallback(Unmatched);
         return app;
     }
