@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Skuld.Server.Auth;
 using Skuld.Server.Graph;
+using Skuld.Server.Graph.Audit;
 using Skuld.Server.Graph.Organization;
 using Skuld.Server.Graph.Skus;
 using Skuld.Server.Graph.Users;
@@ -45,6 +46,7 @@ public static class SkuldApp
         graph.MapUserLicenses();
         graph.MapSubscribedSkus();
         graph.MapOrganization();
+        graph.MapDirectoryAudits();
         graph.MapFallback((HttpContext http) => new GraphError(
             StatusCodes.Status400BadRequest, "BadRequest",
             $"Resource not found for the segment '{http.Request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(1)}'."));
