@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.EntityFrameworkCore;
 using Skuld.Server.Auth;
 using Skuld.Server.Graph;
+using Skuld.Server.Graph.Audit;
 using Skuld.Server.Graph.Batch;
 using Skuld.Server.Graph.Groups;
 using Skuld.Server.Graph.Organization;
@@ -60,9 +61,10 @@ public static class SkuldApp
         graph.MapGroups();
         graph.MapSubscribedSkus();
         graph.MapOrganization();
-        app.MapGroupsApi();
+        graph.MapDirectoryAudits();
         graph.MapBatch();
         graph.MapFallback(Unmatched);
+        app.MapGroupsApi();
         return app;
     }
 

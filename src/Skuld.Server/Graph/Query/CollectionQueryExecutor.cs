@@ -25,6 +25,12 @@ public static class CollectionQueryExecutor
         long? count = query.Count && query.After is null ? await filtered.LongCountAsync(cancellationToken) : null;
 
         var resource = query.Resource;
+        if (query.OrderBy is { } timeSort && resource.SortableTimes.TryGetValue(timeSort.Property, out var time))
+        {
+            var (items, next) = await PageByTimeAsync(query, filtered, time, timeSort, cancellationToken);
+            return new Page<TEntity>(items, count, next);
+        }
+
         var entity = Expression.Parameter(typeof(TEntity), "e");
         var id = Splice.Apply(resource.Id, entity);
         Expression key = query.OrderBy is { } sort
@@ -78,6 +84,42 @@ public static class CollectionQueryExecutor
 
         var e = Expression.Parameter(typeof(TEntity), "e");
         return scoped.Where(Expression.Lambda<Func<TEntity, bool>>(Splice.Apply(translation.Predicate, e, Splice.Parameter(db)), e));
+    }
+
+    /// <summary>
+    /// A page sorted by a date-time, then by id: keyset paging on the instant itself, which every
+    /// provider compares natively (SQLite stores it as UTC ticks, PostgreSQL as timestamptz).
+    /// </summary>
+    private static async Task<(IReadOnlyList<TEntity> Items, string? NextLink)> PageByTimeAsync<TEntity>(
+        CollectionQuery<TEntity> query, IQueryable<TEntity> filtered, Expression<Func<TEntity, DateTimeOffset>> time,
+        SortOrder sort, CancellationToken cancellationToken)
+    {
+        var resource = query.Resource;
+        if (query.After is { } after)
+        {
+            // The parser accepts a token for a date-time sort only when its key is ticks.
+            var lastTime = Splice.Parameter(PageToken.Ticks(after) ?? throw new InvalidOperationException("Unchecked paging token."));
+            var entity = Expression.Parameter(typeof(TEntity), "e");
+            var at = Splice.Apply(time, entity);
+            Expression beyond = sort.Descending ? Expression.LessThan(at, lastTime) : Expression.GreaterThan(at, lastTime);
+            Expression afterId = Compare(Expression.Call(Splice.Apply(resource.Id, entity), GuidCompareTo, Splice.Parameter(after.LastId)), sort.Descending);
+            filtered = filtered.Where(Expression.Lambda<Func<TEntity, bool>>(
+                Expression.OrElse(beyond, Expression.AndAlso(Expression.Equal(at, lastTime), afterId)), entity));
+        }
+
+        var ordered = sort.Descending
+            ? filtered.OrderByDescending(time).ThenByDescending(resource.Id)
+            : filtered.OrderBy(time).ThenBy(resource.Id);
+        var rows = await ordered.Take(query.Top + 1).ToListAsync(cancellationToken);
+        if (rows.Count <= query.Top)
+        {
+            return (rows, null);
+        }
+
+        var last = rows[query.Top - 1];
+        var ticks = time.Compile()(last).UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var token = new PageToken(resource.Id.Compile()(last), sort.Property, ticks);
+        return ([.. rows.Take(query.Top)], query.NextLinkBase + "$skiptoken=" + token.Encode());
     }
 
     /// <summary>After the last row in the page's direction: <c>compare &gt; 0</c>, or <c>&lt; 0</c> descending.</summary>

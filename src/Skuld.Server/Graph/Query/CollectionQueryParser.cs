@@ -115,18 +115,28 @@ public static class CollectionQueryParser
             return orderError;
         }
 
-        // Advanced queries need both the header and $count=true (reference §1.10).
-        var advanced = translation is { IsAdvanced: true } || (translation is not null && orderBy.Value is not null);
-        if (advanced && !(eventual && count))
+        // Advanced queries need both the header and $count=true (reference §1.10); collections
+        // without advanced queries have no way to unlock those operators.
+        if (resource.HasAdvancedQueries)
+        {
+            var advanced = translation is { IsAdvanced: true } || (translation is not null && orderBy.Value is not null);
+            if (advanced && !(eventual && count))
+            {
+                return GraphError.UnsupportedQuery();
+            }
+        }
+        else if (translation is { IsAdvanced: true })
         {
             return GraphError.UnsupportedQuery();
         }
 
+        var order = orderBy.Value ?? resource.DefaultOrderBy;
         PageToken? after = null;
         if (options.TryGetValue("$skiptoken", out var token))
         {
             after = PageToken.Decode(token);
-            if (after is null || after.SortProperty != orderBy.Value?.Property)
+            if (after is null || after.SortProperty != order?.Property
+                || (order is not null && resource.SortableTimes.ContainsKey(order.Property) && PageToken.Ticks(after) is null))
             {
                 return GraphError.BadRequest(InvalidPagingToken);
             }
@@ -139,7 +149,7 @@ public static class CollectionQueryParser
             Translation = translation,
             Selection = selection.Value!, // Why '!': Select returns a value whenever it returns no error.
             Top = top,
-            OrderBy = orderBy.Value,
+            OrderBy = order,
             After = after,
             Count = count,
             NextLinkBase = NextLinkBase(request),
@@ -203,7 +213,7 @@ public static class CollectionQueryParser
 
         if (clause.ThenBy is not null
             || clause.Expression is not SingleValuePropertyAccessNode { Source: ResourceRangeVariableReferenceNode { Name: "$it" } } property
-            || !resource.Sortable.ContainsKey(property.Property.Name))
+            || !(resource.Sortable.ContainsKey(property.Property.Name) || resource.SortableTimes.ContainsKey(property.Property.Name)))
         {
             return GraphError.UnsupportedQuery(SortingNotSupported);
         }

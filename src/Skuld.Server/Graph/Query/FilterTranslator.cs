@@ -24,6 +24,8 @@ public sealed class FilterTranslator<TEntity>
     private readonly ParameterExpression entity = Expression.Parameter(typeof(TEntity), "e");
     private readonly ParameterExpression db = Expression.Parameter(typeof(SkuldDb), "db");
     private readonly Dictionary<string, Expression> lambdaVariables = new(StringComparer.Ordinal);
+    /// <summary>Range variables over a complex collection matched as text (<see cref="QueryResource{TEntity}.TextMatches"/>), with the collection's name.</summary>
+    private readonly Dictionary<string, string> elementVariables = new(StringComparer.Ordinal);
     private readonly HashSet<Expression> upperCased = [];
     private bool advanced;
 
@@ -80,21 +82,68 @@ public sealed class FilterTranslator<TEntity>
         var (left, right, kind) = (Unwrap(node.Left), Unwrap(node.Right), node.OperatorKind);
         if (left is ConstantNode && right is not ConstantNode)
         {
-            (left, right) = (right, left);
+            // '2024-01-01T00:00:00Z le activityDateTime' reads the same as 'activityDateTime ge …'.
+            (left, right, kind) = (right, left, kind switch
+            {
+                BinaryOperatorKind.GreaterThan => BinaryOperatorKind.LessThan,
+                BinaryOperatorKind.GreaterThanOrEqual => BinaryOperatorKind.LessThanOrEqual,
+                BinaryOperatorKind.LessThan => BinaryOperatorKind.GreaterThan,
+                BinaryOperatorKind.LessThanOrEqual => BinaryOperatorKind.GreaterThanOrEqual,
+                _ => kind,
+            });
         }
 
-        if (right is not ConstantNode constant || kind is not (BinaryOperatorKind.Equal or BinaryOperatorKind.NotEqual))
+        var equality = kind is BinaryOperatorKind.Equal or BinaryOperatorKind.NotEqual;
+        if (right is not ConstantNode constant)
         {
             throw Unsupported();
         }
 
-        if (left is CountNode count)
+        if (left is CountNode count && equality)
         {
             return CountComparison(count, constant, kind);
         }
 
-        var equal = Equal(Operand(left), constant.Value);
+        if (TextMatchOf(left) is { } match)
+        {
+            var matched = equality && constant.Value is string text ? match(new TextMatch(text, Prefix: false)) : throw Unsupported();
+            return kind == BinaryOperatorKind.Equal ? matched : Advanced(Expression.Not(matched));
+        }
+
+        var access = Operand(left);
+        if (access.Type == typeof(DateTimeOffset))
+        {
+            return Ordered(access, constant.Value, kind);
+        }
+
+        if (!equality)
+        {
+            throw Unsupported();
+        }
+
+        var equal = Equal(access, constant.Value);
         return kind == BinaryOperatorKind.Equal ? equal : Advanced(Expression.Not(equal));
+    }
+
+    /// <summary>A date-time compared with a date-time literal: eq, ne (advanced), gt, ge, lt, le.</summary>
+    private BinaryExpression Ordered(Expression access, object? value, BinaryOperatorKind kind)
+    {
+        if (value is not DateTimeOffset at)
+        {
+            throw Unsupported();
+        }
+
+        var bound = Splice.Parameter(at);
+        return kind switch
+        {
+            BinaryOperatorKind.Equal => Expression.Equal(access, bound),
+            BinaryOperatorKind.NotEqual => Advanced(Expression.NotEqual(access, bound)),
+            BinaryOperatorKind.GreaterThan => Expression.GreaterThan(access, bound),
+            BinaryOperatorKind.GreaterThanOrEqual => Expression.GreaterThanOrEqual(access, bound),
+            BinaryOperatorKind.LessThan => Expression.LessThan(access, bound),
+            BinaryOperatorKind.LessThanOrEqual => Expression.LessThanOrEqual(access, bound),
+            _ => throw Unsupported(),
+        };
     }
 
     /// <summary><c>access eq value</c> by the accessed type; a null string matches only when asked for.</summary>
@@ -117,13 +166,15 @@ public sealed class FilterTranslator<TEntity>
             return Expression.Equal(access, Splice.Parameter(flag));
         }
 
-        if (access.Type == typeof(Guid))
+        if (access.Type == typeof(Guid) || access.Type == typeof(Guid?))
         {
             return value switch
             {
-                Guid guid => Expression.Equal(access, Splice.Parameter(guid)),
+                // Only an optional id (initiatedBy/user/id) can be null.
+                null when access.Type == typeof(Guid?) => Expression.Equal(access, Expression.Constant(null, typeof(Guid?))),
+                Guid guid => Expression.Equal(access, GuidParameter(access.Type, guid)),
                 // Graph's ids are strings on the wire; one that isn't a GUID can't name an object.
-                string text when Guid.TryParse(text, out var id) => Expression.Equal(access, Splice.Parameter(id)),
+                string text when Guid.TryParse(text, out var id) => Expression.Equal(access, GuidParameter(access.Type, id)),
                 string text => throw new Rejected(GraphError.BadRequest($"Invalid object identifier '{text}'.")),
                 _ => throw Unsupported(),
             };
@@ -131,6 +182,9 @@ public sealed class FilterTranslator<TEntity>
 
         throw Unsupported();
     }
+
+    private static Expression GuidParameter(Type type, Guid value) =>
+        type == typeof(Guid) ? Splice.Parameter(value) : Splice.Parameter<Guid?>(value);
 
     private Expression CountComparison(CountNode count, ConstantNode constant, BinaryOperatorKind kind)
     {
@@ -151,7 +205,7 @@ public sealed class FilterTranslator<TEntity>
         return kind == BinaryOperatorKind.Equal ? Expression.Not(any) : any;
     }
 
-    private BinaryExpression Function(SingleValueFunctionCallNode node)
+    private Expression Function(SingleValueFunctionCallNode node)
     {
         var method = node.Name.ToLowerInvariant() switch
         {
@@ -160,6 +214,11 @@ public sealed class FilterTranslator<TEntity>
             _ => throw Unsupported(),
         };
         var arguments = node.Parameters.Select(Unwrap).ToArray();
+        if (arguments is [var matched, ConstantNode { Value: string start }] && TextMatchOf(matched) is { } match)
+        {
+            return method == StartsWith ? match(new TextMatch(start, Prefix: true)) : throw Unsupported();
+        }
+
         if (arguments is not [var target, ConstantNode { Value: string prefix }] || Operand(target) is not { } access || access.Type != typeof(string))
         {
             throw Unsupported();
@@ -181,6 +240,20 @@ public sealed class FilterTranslator<TEntity>
             return HoldsLicense(Expression.Lambda<Func<Guid, bool>>(body, sku));
         }
 
+        if (node.Source is CollectionComplexNode elements && IsRoot(elements.Source)
+            && resource.TextMatches.Keys.Any(path => path.StartsWith(elements.Property.Name + "/", StringComparison.Ordinal)))
+        {
+            elementVariables.Add(name, elements.Property.Name);
+            try
+            {
+                return OnlyElementAlternatives(node.Body, name) ? Predicate(node.Body) : throw Unsupported();
+            }
+            finally
+            {
+                elementVariables.Remove(name);
+            }
+        }
+
         if (node.Source is CollectionPropertyAccessNode values && IsRoot(values.Source)
             && RootProperty(values.Property.Name) is { } access && IsStringList(access.Type))
         {
@@ -190,6 +263,62 @@ public sealed class FilterTranslator<TEntity>
         }
 
         throw Unsupported();
+    }
+
+    /// <summary>
+    /// Whether a lambda body over a text-matched collection is only <c>eq</c> / <c>startsWith</c> on the
+    /// element, joined by <c>or</c>: the one shape whose meaning survives deciding each test on its own.
+    /// </summary>
+    private bool OnlyElementAlternatives(QueryNode node, string variable) => Unwrap(node) switch
+    {
+        BinaryOperatorNode { OperatorKind: BinaryOperatorKind.Or } or =>
+            OnlyElementAlternatives(or.Left, variable) && OnlyElementAlternatives(or.Right, variable),
+        BinaryOperatorNode { OperatorKind: BinaryOperatorKind.Equal } eq =>
+            IsElementProperty(Unwrap(eq.Left), variable) || IsElementProperty(Unwrap(eq.Right), variable),
+        SingleValueFunctionCallNode f when f.Name.Equals("startswith", StringComparison.OrdinalIgnoreCase) =>
+            f.Parameters.Select(Unwrap).FirstOrDefault() is { } target && IsElementProperty(target, variable),
+        _ => false,
+    };
+
+    private static bool IsElementProperty(QueryNode node, string variable) =>
+        node is SingleValuePropertyAccessNode { Source: ResourceRangeVariableReferenceNode r } && r.Name == variable;
+
+    /// <summary>The predicate builder of a property matched as text, or null when it is an ordinary one.</summary>
+    private Func<TextMatch, Expression>? TextMatchOf(QueryNode node) =>
+        node is SingleValuePropertyAccessNode property && PathOf(property) is { } path
+        && resource.TextMatches.TryGetValue(path, out var match)
+            ? text => Splice.Apply(match(text), entity)
+            : null;
+
+    /// <summary>
+    /// The Graph path of a property: <c>initiatedBy/user/id</c> from the root, or
+    /// <c>targetResources/id</c> from a lambda variable over that collection; null otherwise.
+    /// </summary>
+    private string? PathOf(SingleValuePropertyAccessNode node)
+    {
+        var (path, source) = Walk(node);
+        if (IsRoot(source))
+        {
+            return path;
+        }
+
+        return source is ResourceRangeVariableReferenceNode r && elementVariables.TryGetValue(r.Name, out var collection)
+            ? collection + "/" + path
+            : null;
+    }
+
+    /// <summary>The path through single complex values down to the node the access starts from.</summary>
+    private static (string Path, QueryNode? Source) Walk(SingleValuePropertyAccessNode node)
+    {
+        var path = node.Property.Name;
+        var source = node.Source;
+        while (source is SingleComplexNode complex)
+        {
+            path = complex.Property.Name + "/" + path;
+            source = complex.Source;
+        }
+
+        return (path, source);
     }
 
     private Expression In(InNode node)
@@ -228,6 +357,9 @@ public sealed class FilterTranslator<TEntity>
             // assignedLicenses/any(x: x/skuId ...) is bound to the SKU id; disabledPlans isn't filterable.
             p.Property.Name == "skuId" && element.Type == typeof(Guid) ? element : throw Unsupported(),
         SingleValuePropertyAccessNode p when IsRoot(p.Source) => RootProperty(p.Property.Name) ?? throw Unsupported(),
+        // A property of a single complex value (initiatedBy/user/id) is filterable under its path.
+        SingleValuePropertyAccessNode { Source: SingleComplexNode } p when Walk(p) is (var path, var source) && IsRoot(source) =>
+            RootProperty(path) ?? throw Unsupported(),
         NonResourceRangeVariableReferenceNode v when lambdaVariables.TryGetValue(v.Name, out var element) => element,
         _ => throw Unsupported(),
     };

@@ -19,6 +19,8 @@ public static class GraphModel
     public static IEdmEntitySet Users { get; }
     public static IEdmEntityType Group { get; }
     public static IEdmEntitySet Groups { get; }
+    public static IEdmEntityType DirectoryAudit { get; }
+    public static IEdmEntitySet DirectoryAudits { get; }
 
     static GraphModel()
     {
@@ -37,6 +39,7 @@ public static class GraphModel
         }
 
         model.AddElement(user);
+        var directoryAudit = DirectoryAuditType(model);
 
         var group = new EdmEntityType(Namespace, "group");
         group.AddKeys(group.AddStructuralProperty("id", EdmPrimitiveTypeKind.String, isNullable: false));
@@ -50,11 +53,66 @@ public static class GraphModel
         var container = new EdmEntityContainer(Namespace, "GraphService");
         Users = container.AddEntitySet("users", user);
         Groups = container.AddEntitySet("groups", group);
+        DirectoryAudits = container.AddEntitySet("directoryAudits", directoryAudit);
         model.AddElement(container);
 
         Model = model;
         User = user;
         Group = group;
+        DirectoryAudit = directoryAudit;
+    }
+
+    /// <summary>
+    /// Graph v1.0 <c>directoryAudit</c> (resources/directoryaudit.md) and its complex types, so that
+    /// paths such as <c>initiatedBy/user/userPrincipalName</c> and <c>targetResources/any(t: t/id eq …)</c>
+    /// parse. <c>result</c> is Graph's <c>operationResult</c> enum, declared as a string so that
+    /// <c>result eq 'failure'</c> reads as Graph's clients write it.
+    /// </summary>
+    private static EdmEntityType DirectoryAuditType(EdmModel model)
+    {
+        var text = EdmCoreModel.Instance.GetString(isNullable: true);
+
+        var keyValue = Complex(model, "keyValue", ("key", text), ("value", text));
+        var modifiedProperty = Complex(model, "modifiedProperty", ("displayName", text), ("oldValue", text), ("newValue", text));
+        var targetResource = Complex(model, "targetResource",
+            ("id", text), ("displayName", text), ("type", text), ("userPrincipalName", text), ("groupType", text),
+            ("modifiedProperties", Collection(new EdmComplexTypeReference(modifiedProperty, isNullable: false))));
+        var userIdentity = Complex(model, "auditUserIdentity",
+            ("id", text), ("displayName", text), ("ipAddress", text), ("userPrincipalName", text),
+            ("userType", text), ("homeTenantId", text), ("homeTenantName", text));
+        var appIdentity = Complex(model, "appIdentity",
+            ("appId", text), ("displayName", text), ("servicePrincipalId", text), ("servicePrincipalName", text));
+        var initiator = Complex(model, "auditActivityInitiator",
+            ("app", new EdmComplexTypeReference(appIdentity, isNullable: true)),
+            ("user", new EdmComplexTypeReference(userIdentity, isNullable: true)));
+
+        var audit = new EdmEntityType(Namespace, "directoryAudit");
+        audit.AddKeys(audit.AddStructuralProperty("id", EdmPrimitiveTypeKind.String, isNullable: false));
+        audit.AddStructuralProperty("activityDateTime", EdmPrimitiveTypeKind.DateTimeOffset, isNullable: false);
+        audit.AddStructuralProperty("activityDisplayName", text);
+        audit.AddStructuralProperty("additionalDetails", Collection(new EdmComplexTypeReference(keyValue, isNullable: false)));
+        audit.AddStructuralProperty("category", text);
+        audit.AddStructuralProperty("correlationId", text);
+        audit.AddStructuralProperty("initiatedBy", new EdmComplexTypeReference(initiator, isNullable: true));
+        audit.AddStructuralProperty("loggedByService", text);
+        audit.AddStructuralProperty("operationType", text);
+        audit.AddStructuralProperty("result", text);
+        audit.AddStructuralProperty("resultReason", text);
+        audit.AddStructuralProperty("targetResources", Collection(new EdmComplexTypeReference(targetResource, isNullable: false)));
+        model.AddElement(audit);
+        return audit;
+    }
+
+    private static EdmComplexType Complex(EdmModel model, string name, params (string Name, IEdmTypeReference Type)[] properties)
+    {
+        var type = new EdmComplexType(Namespace, name);
+        foreach (var (property, propertyType) in properties)
+        {
+            type.AddStructuralProperty(property, propertyType);
+        }
+
+        model.AddElement(type);
+        return type;
     }
 
     /// <summary>

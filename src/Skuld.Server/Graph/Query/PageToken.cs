@@ -27,6 +27,13 @@ public sealed record PageToken(Guid LastId, string? SortProperty, string? LastSo
         return WebEncoders.Base64UrlEncode(bytes);
     }
 
+    /// <summary>The instant a page sorted by a date-time ended at (its sort key is UTC ticks), or null if the key is not one.</summary>
+    public static DateTimeOffset? Ticks(PageToken token) =>
+        long.TryParse(token.LastSortKey, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks)
+        && ticks <= DateTimeOffset.MaxValue.UtcTicks
+            ? new DateTimeOffset(ticks, TimeSpan.Zero)
+            : null;
+
     public static PageToken? Decode(string token)
     {
         byte[] bytes;

@@ -42,6 +42,38 @@ public sealed class QueryResource<TEntity>
     /// <summary>Sortable properties by Graph name (sorted case-insensitively, then by id).</summary>
     public required IReadOnlyDictionary<string, Expression<Func<TEntity, string>>> Sortable { get; init; }
 
+    /// <summary>
+    /// Sortable date-time properties by Graph name, compared as instants (then by id). Both the
+    /// executor and <c>$skiptoken</c> keep these typed, so no provider has to format a date as text.
+    /// </summary>
+    public IReadOnlyDictionary<string, Expression<Func<TEntity, DateTimeOffset>>> SortableTimes { get; init; } =
+        new Dictionary<string, Expression<Func<TEntity, DateTimeOffset>>>();
+
+    /// <summary>The order of a page without <c>$orderby</c>; null sorts by id alone.</summary>
+    public SortOrder? DefaultOrderBy { get; init; }
+
+    /// <summary>
+    /// Whether Graph's advanced-query rules for directory objects apply (<c>ConsistencyLevel: eventual</c>
+    /// plus <c>$count=true</c> unlock <c>ne</c>, <c>not</c>, <c>endsWith</c>, and <c>$filter</c> with
+    /// <c>$orderby</c>). Collections outside the directory (audit logs) have none: those operators are
+    /// unsupported there, and filtering and sorting combine freely.
+    /// </summary>
+    public bool HasAdvancedQueries { get; init; } = true;
+
+    /// <summary>
+    /// Filterable string properties that have no column of their own, by Graph path
+    /// (<c>initiatedBy/user/userPrincipalName</c>, or <c>targetResources/id</c> for
+    /// <c>targetResources/any(t: t/id eq …)</c>): given the value and whether it is a prefix
+    /// (<c>startsWith</c>) or the whole value (<c>eq</c>), the predicate over the entity. Inside an
+    /// <c>any</c> lambda only such comparisons joined by <c>or</c> are accepted, because each one is
+    /// decided on its own and <c>and</c> would no longer mean "the same element".
+    /// </summary>
+    public IReadOnlyDictionary<string, Func<TextMatch, Expression<Func<TEntity, bool>>>> TextMatches { get; init; } =
+        new Dictionary<string, Func<TextMatch, Expression<Func<TEntity, bool>>>>();
+
     /// <summary>Graph's default projection when there is no <c>$select</c>.</summary>
     public required IReadOnlyList<string> DefaultSelect { get; init; }
 }
+
+/// <summary>A string comparison in a <c>$filter</c>: <c>eq</c> (<paramref name="Prefix"/> false) or <c>startsWith</c>.</summary>
+public sealed record TextMatch(string Value, bool Prefix);
