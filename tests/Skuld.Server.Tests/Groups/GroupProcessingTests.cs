@@ -77,6 +77,35 @@ public sealed class GroupProcessingTests
         await WaitUntilAsync(async () => (await StatesAsync(kit, ann)).Count == 0);
     }
 
+    [Theory, AllStores]
+    public async Task Usage_location_falls_back_to_the_tenant_country_and_a_change_re_evaluates_the_member(StoreKind kind)
+    {
+        await using var server = await SkuldServer.StartAsync(kind);
+        var kit = await GroupTestKit.StartAsync(server);
+        var e3 = Skuld.Licensing.Catalogue.ProductCatalogue.BuiltIn.FindByPartNumber("ENTERPRISEPACK")!;
+        await using (var db = server.NewDb())
+        {
+            await SubscriptionUnits.AddAsync(db, kit.Tenant.Id, e3.SkuId, 5, server.Time, Cancel);
+        }
+
+        var group = await kit.CreateGroupAsync("E3 users");
+        var ann = await server.AddUserAsync(kit.Tenant, "ann");
+        await kit.AddMemberAsync(group.Id!, ann.Id.ToString());
+        await kit.AssignAsync(group.Id!, e3.SkuId);
+        await WaitForProcessingAsync(kit, group.Id!);
+
+        // No usage location: the tenant's country stands in, and is never written to the user.
+        Assert.Equal(new Row("Active", "None", group.Id), Assert.Single(await StatesAsync(kit, ann)));
+        var read = await kit.Graph.Users[ann.Id.ToString()].GetAsync(r => r.QueryParameters.Select = ["usageLocation"], Cancel);
+        Assert.Null(read!.UsageLocation);
+
+        // Skype for Business (in E3) is not offered in Brunei (plan-location-restrictions.csv): setting the
+        // usage location re-evaluates the member's group licenses without reprocessing the group.
+        await kit.Graph.Users[ann.Id.ToString()].PatchAsync(new Microsoft.Graph.Models.User { UsageLocation = "BN" }, cancellationToken: Cancel);
+        await WaitUntilAsync(async () => Assert.Single(await StatesAsync(kit, ann)).Error != "None");
+        Assert.Equal(new Row("ActiveWithError", "ProhibitedInUsageLocationViolation", group.Id), Assert.Single(await StatesAsync(kit, ann)));
+    }
+
     private sealed record Row(string? State, string? Error, string? AssignedByGroup);
 
     private static async Task<List<Row>> StatesAsync(GroupTestKit kit, Skuld.Store.Directory.User user)

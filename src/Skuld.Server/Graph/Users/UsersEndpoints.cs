@@ -7,6 +7,7 @@ using Skuld.Store.Audit;
 using Skuld.Store.Auth;
 using Skuld.Store.Directory;
 using Skuld.Store.Licensing;
+using Skuld.Store.Processing;
 
 namespace Skuld.Server.Graph.Users;
 
@@ -120,7 +121,8 @@ public static class UsersEndpoints
         return GraphJson.Ok(json, StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> UpdateAsync(string id, HttpContext http, SkuldDb db, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> UpdateAsync(
+        string id, HttpContext http, SkuldDb db, TimeProvider time, LicenseWorkSignal signal, CancellationToken ct)
     {
         var caller = http.GetCaller();
         var (body, readError) = await GraphJson.ReadObjectAsync(http.Request, ct);
@@ -176,12 +178,23 @@ public static class UsersEndpoints
             user.PasswordHash = SecretHasher.Hash(input.Password);
         }
 
+        // Group licenses fall back to the tenant's country without a usage location, and a plan may be
+        // prohibited in the new one: a member's group licenses are re-evaluated when it changes.
+        var relicense = changes.Any(c => c.Name == "usageLocation")
+            && await db.GroupMembers.AnyAsync(m => m.TenantId == user.TenantId && m.MemberId == user.Id, ct);
         if (changes.Count > 0 || input.Password is not null)
         {
             user.Version++;
+            var now = time.GetUtcNow();
+            var correlationId = Guid.NewGuid();
             db.AuditEvents.Add(AuditRecord.Create(
-                caller.TenantId, caller.Actor, "Update user", "UserManagement", "Update", Guid.NewGuid(), time.GetUtcNow(),
+                caller.TenantId, caller.Actor, "Update user", "UserManagement", "Update", correlationId, now,
                 [Target(user, changes)]));
+            if (relicense)
+            {
+                LicenseWork.EnqueueUsers(db, user.TenantId, [user.Id], caller.Actor, correlationId, now);
+            }
+
             if (!await SaveAsync(db, ct))
             {
                 return DuplicateUpn();
@@ -189,6 +202,11 @@ public static class UsersEndpoints
         }
 
         await transaction.CommitAsync(ct);
+        if (relicense)
+        {
+            signal.Notify();
+        }
+
         return Results.NoContent();
     }
 
@@ -210,6 +228,7 @@ public static class UsersEndpoints
 
         await LicenseSeats.DeleteUserLicensesAsync(db, user.TenantId, user.Id, ct);
         await db.RoleAssignments.Where(r => r.TenantId == user.TenantId && r.PrincipalId == user.Id).ExecuteDeleteAsync(ct);
+        await db.GroupMembers.Where(m => m.TenantId == user.TenantId && m.MemberId == user.Id).ExecuteDeleteAsync(ct);
         db.Users.Remove(user);
         db.AuditEvents.Add(AuditRecord.Create(
             caller.TenantId, caller.Actor, "Delete user", "UserManagement", "Delete", Guid.NewGuid(), time.GetUtcNow(),
