@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Skuld.Store.Directory;
 
@@ -13,21 +12,14 @@ public sealed record GroupInput(IReadOnlyDictionary<string, object?> Values)
 {
     public const string UnifiedType = "Unified";
 
-    private enum Kind
+    private static readonly Dictionary<string, GraphValueKind> WritableOnCreate = new(StringComparer.Ordinal)
     {
-        Text,
-        Boolean,
-        TextList,
-    }
-
-    private static readonly Dictionary<string, Kind> WritableOnCreate = new(StringComparer.Ordinal)
-    {
-        ["displayName"] = Kind.Text,
-        ["description"] = Kind.Text,
-        ["mailNickname"] = Kind.Text,
-        ["mailEnabled"] = Kind.Boolean,
-        ["securityEnabled"] = Kind.Boolean,
-        ["groupTypes"] = Kind.TextList,
+        ["displayName"] = GraphValueKind.Text,
+        ["description"] = GraphValueKind.Text,
+        ["mailNickname"] = GraphValueKind.Text,
+        ["mailEnabled"] = GraphValueKind.Boolean,
+        ["securityEnabled"] = GraphValueKind.Boolean,
+        ["groupTypes"] = GraphValueKind.TextList,
     };
 
     // Graph lets a PATCH change these; the kind of group (groupTypes, mailEnabled) is fixed at creation.
@@ -75,7 +67,12 @@ public sealed record GroupInput(IReadOnlyDictionary<string, object?> Values)
                 return (null, GraphError.BadRequest($"Property '{name}' does not exist as a declared property or extension property."));
             }
 
-            var (value, typeError) = ReadValue(name, kind, node);
+            var (value, typeError) = GraphValue.Read(name, kind, node);
+            if (value is List<string> list)
+            {
+                // A group type or address given twice is one.
+                value = list.Distinct(StringComparer.Ordinal).ToList();
+            }
             if (typeError is not null)
             {
                 return (null, typeError);
@@ -144,34 +141,6 @@ public sealed record GroupInput(IReadOnlyDictionary<string, object?> Values)
 
     public static GraphError InvalidValue(string property) =>
         GraphError.BadRequest($"Invalid value specified for property '{property}' of resource 'Group'.");
-
-    private static (object? Value, GraphError? Error) ReadValue(string name, Kind kind, JsonNode? node)
-    {
-        if (node is null)
-        {
-            return (null, null);
-        }
-
-        return kind switch
-        {
-            Kind.Text => node.GetValueKind() == JsonValueKind.String
-                ? (node.GetValue<string>(), null)
-                : (null, WrongType(node, "Edm.String", name)),
-            Kind.Boolean => node.GetValueKind() is JsonValueKind.True or JsonValueKind.False
-                ? (node.GetValue<bool>(), null)
-                : (null, WrongType(node, "Edm.Boolean", name)),
-            Kind.TextList => node is JsonArray array && array.All(i => i?.GetValueKind() == JsonValueKind.String)
-                ? (array.Select(i => i!.GetValue<string>()).Distinct(StringComparer.Ordinal).ToList(), null) // Why '!': checked just above.
-                : (null, WrongType(node, "Collection(Edm.String)", name)),
-        };
-    }
-
-    private static GraphError WrongType(JsonNode node, string edmType, string name)
-    {
-        var literal = node.ToJsonString();
-        return GraphError.BadRequest(
-            $"Cannot convert the literal '{(literal.Length <= 64 ? literal : literal[..64] + "…")}' to the expected type '{edmType}' of property '{name}'.");
-    }
 
     /// <summary>Applies the values to a group, returning the properties that changed (name, old, new).</summary>
     public IReadOnlyList<(string Name, object? Old, object? New)> ApplyTo(Group group)

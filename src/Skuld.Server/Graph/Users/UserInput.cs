@@ -11,32 +11,25 @@ namespace Skuld.Server.Graph.Users;
 /// </summary>
 public sealed record UserInput(IReadOnlyDictionary<string, object?> Values, string? Password)
 {
-    private enum Kind
+    private static readonly Dictionary<string, GraphValueKind> Writable = new(StringComparer.Ordinal)
     {
-        Text,
-        Boolean,
-        TextList,
-    }
-
-    private static readonly Dictionary<string, Kind> Writable = new(StringComparer.Ordinal)
-    {
-        ["userPrincipalName"] = Kind.Text,
-        ["displayName"] = Kind.Text,
-        ["givenName"] = Kind.Text,
-        ["surname"] = Kind.Text,
-        ["jobTitle"] = Kind.Text,
-        ["department"] = Kind.Text,
-        ["companyName"] = Kind.Text,
-        ["country"] = Kind.Text,
-        ["city"] = Kind.Text,
-        ["officeLocation"] = Kind.Text,
-        ["employeeId"] = Kind.Text,
-        ["mail"] = Kind.Text,
-        ["mailNickname"] = Kind.Text,
-        ["usageLocation"] = Kind.Text,
-        ["userType"] = Kind.Text,
-        ["accountEnabled"] = Kind.Boolean,
-        ["otherMails"] = Kind.TextList,
+        ["userPrincipalName"] = GraphValueKind.Text,
+        ["displayName"] = GraphValueKind.Text,
+        ["givenName"] = GraphValueKind.Text,
+        ["surname"] = GraphValueKind.Text,
+        ["jobTitle"] = GraphValueKind.Text,
+        ["department"] = GraphValueKind.Text,
+        ["companyName"] = GraphValueKind.Text,
+        ["country"] = GraphValueKind.Text,
+        ["city"] = GraphValueKind.Text,
+        ["officeLocation"] = GraphValueKind.Text,
+        ["employeeId"] = GraphValueKind.Text,
+        ["mail"] = GraphValueKind.Text,
+        ["mailNickname"] = GraphValueKind.Text,
+        ["usageLocation"] = GraphValueKind.Text,
+        ["userType"] = GraphValueKind.Text,
+        ["accountEnabled"] = GraphValueKind.Boolean,
+        ["otherMails"] = GraphValueKind.TextList,
     };
 
     private static readonly HashSet<string> ReadOnly = new(StringComparer.Ordinal)
@@ -83,7 +76,7 @@ public sealed record UserInput(IReadOnlyDictionary<string, object?> Values, stri
                 return (null, GraphError.BadRequest($"Property '{name}' does not exist as a declared property or extension property."));
             }
 
-            var (value, typeError) = ReadValue(name, kind, node);
+            var (value, typeError) = GraphValue.Read(name, kind, node);
             if (typeError is not null)
             {
                 return (null, typeError);
@@ -168,32 +161,6 @@ public sealed record UserInput(IReadOnlyDictionary<string, object?> Values, stri
 
     /// <summary>The domain part of a user principal name, lower-case.</summary>
     public static string DomainOf(string upn) => upn[(upn.IndexOf('@', StringComparison.Ordinal) + 1)..].ToLowerInvariant();
-
-    private static (object? Value, GraphError? Error) ReadValue(string name, Kind kind, JsonNode? node)
-    {
-        if (node is null)
-        {
-            return (null, null);
-        }
-
-        return kind switch
-        {
-            Kind.Text => node.GetValueKind() == JsonValueKind.String
-                ? (node.GetValue<string>(), null)
-                : (null, WrongType(node, "Edm.String", name)),
-            Kind.Boolean => node.GetValueKind() is JsonValueKind.True or JsonValueKind.False
-                ? (node.GetValue<bool>(), null)
-                : (null, WrongType(node, "Edm.Boolean", name)),
-            Kind.TextList => node is JsonArray array && array.All(i => i?.GetValueKind() == JsonValueKind.String)
-                ? (array.Select(i => i!.GetValue<string>()).ToList(), null)
-                : (null, WrongType(node, "Collection(Edm.String)", name)),
-        };
-    }
-
-    private static GraphError WrongType(JsonNode node, string edmType, string name) => GraphError.BadRequest(
-        $"Cannot convert the literal '{Shorten(node.ToJsonString())}' to the expected type '{edmType}' of property '{name}'.");
-
-    private static string Shorten(string text) => text.Length <= 64 ? text : text[..64] + "…";
 
     private static (string? Password, GraphError? Error) ReadPasswordProfile(JsonNode? node)
     {
