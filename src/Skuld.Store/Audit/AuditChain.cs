@@ -40,7 +40,10 @@ public static class AuditChain
 {
     private const int Page = 2000;
 
-    /// <summary>Seals every unsealed event of the tenant, in (activity time, id) order; returns how many.</summary>
+    /// <summary>
+    /// Seals every unsealed event of the tenant, in (activity time, id) order; returns how many. Call it with
+    /// the context's changes saved: it clears the change tracker.
+    /// </summary>
     public static async Task<int> SealAsync(SkuldDb db, Guid tenantId, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -113,6 +116,14 @@ public static class AuditChain
     /// <summary>Seals under a lock the caller holds (see <see cref="LockAsync"/>).</summary>
     internal static async Task<int> SealLockedAsync(SkuldDb db, Guid tenantId, CancellationToken ct)
     {
+        // The hash covers the values as stored (PostgreSQL keeps microseconds, SQLite ticks), so events must be
+        // read back from the store: an event this context still tracks would be hashed with its in-memory time.
+        if (db.ChangeTracker.HasChanges())
+        {
+            throw new InvalidOperationException("Save the context's changes before sealing the audit chain.");
+        }
+
+        db.ChangeTracker.Clear();
         var head = await db.AuditEvents.AsNoTracking()
             .Where(e => e.TenantId == tenantId && e.Sequence != null)
             .OrderByDescending(e => e.Sequence)
@@ -133,8 +144,6 @@ public static class AuditChain
         var sealedCount = 0;
         while (true)
         {
-            // Read back from the store, never from memory: the hash covers the values as stored
-            // (PostgreSQL keeps microseconds, SQLite ticks), so verify recomputes the same bytes.
             var page = await db.AuditEvents
                 .Where(e => e.TenantId == tenantId && e.Sequence == null)
                 .OrderBy(e => e.ActivityDateTime).ThenBy(e => e.Id)
@@ -161,7 +170,7 @@ public static class AuditChain
     }
 
     /// <summary>SHA-256 over the previous hash and a canonical JSON array of the event's columns (fixed order, UTC ticks).</summary>
-    internal static string Compute(string? previousHash, AuditEvent e, long sequence)
+    public static string Compute(string? previousHash, AuditEvent e, long sequence)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))

@@ -50,13 +50,15 @@ public static class AuditRetention
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await AuditChain.LockAsync(db, tenantId, ct);
+        // Seal first (it clears the change tracker), so everything old enough is in the chain before the cut.
+        await AuditChain.SealLockedAsync(db, tenantId, ct);
         var state = await db.Set<AuditChainState>().FirstOrDefaultAsync(s => s.TenantId == tenantId, ct);
         if (state?.RetentionDays is not { } days)
         {
+            await transaction.CommitAsync(ct);
             return new PurgeResult.NoRetention();
         }
 
-        await AuditChain.SealLockedAsync(db, tenantId, ct);
         var now = time.GetUtcNow();
         var cutoff = now.AddDays(-days);
         // The chain is in sequence order, not time order (a late writer may seal an older event after a newer
@@ -91,7 +93,6 @@ public static class AuditRetention
             ]);
         db.AuditEvents.Add(purge);
         await db.SaveChangesAsync(ct);
-        db.ChangeTracker.Clear();
         await AuditChain.SealLockedAsync(db, tenantId, ct);
         await transaction.CommitAsync(ct);
         return new PurgeResult.Purged(deleted, state.AnchorSequence, state.AnchorHash, purge.Id);
