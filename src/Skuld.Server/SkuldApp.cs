@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.EntityFrameworkCore;
+using Skuld.Server.Api.Audit;
 using Skuld.Server.Auth;
 using Skuld.Server.Graph;
 using Skuld.Server.Graph.Audit;
@@ -65,6 +66,7 @@ public static class SkuldApp
         graph.MapBatch();
         graph.MapFallback(Unmatched);
         app.MapGroupsApi();
+        app.MapAuditApi();
         return app;
     }
 
