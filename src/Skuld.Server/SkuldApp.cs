@@ -32,6 +32,7 @@ public static class SkuldApp
         builder.Services.AddSkuldStore(store);
         builder.Services.AddSkuldAuth();
         builder.Services.AddLicenseProcessing();
+        builder.Services.AddAuditSealing();
         builder.Services.AddSkuldThrottling();
         builder.Services.AddGraphBatch();
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = GraphJson.MaxBodyBytes * 2L);

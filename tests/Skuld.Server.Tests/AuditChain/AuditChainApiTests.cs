@@ -154,4 +154,23 @@ public sealed class AuditChainApiTests
         var unknown = await admin.GetAsync($"/api/users/nobody@contoso.com/licenses?at={At(whileHeld)}", Cancel);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
+
+    [Theory, AllStores]
+    public async Task The_background_sealer_seals_new_events_every_interval(StoreKind kind)
+    {
+        await using var server = await SkuldServer.StartAsync(kind);
+        var (kit, _, userId, _) = await LicensedUserAsync(server);
+        await SetLicensesAsync(kit, userId, [GroupTestKit.SkuId], []);
+
+        server.Time.Advance(TimeSpan.FromMinutes(1));
+        var unsealed = -1;
+        for (var attempt = 0; attempt < 100 && unsealed != 0; attempt++)
+        {
+            await Task.Delay(100, Cancel);
+            await using var db = server.NewDb();
+            unsealed = await db.AuditEvents.CountAsync(e => e.TenantId == kit.Tenant.Id && e.Sequence == null, Cancel);
+        }
+
+        Assert.Equal(0, unsealed);
+    }
 }
