@@ -102,14 +102,16 @@ public static class AuditChain
     }
 
     /// <summary>
-    /// Takes the tenant's chain lock inside the caller's transaction. PostgreSQL: the tenant row FOR UPDATE.
-    /// SQLite: the transaction already holds the database write lock (BEGIN IMMEDIATE).
+    /// Takes the tenant's chain lock inside the caller's transaction. PostgreSQL: the tenant row FOR NO KEY
+    /// UPDATE, not FOR UPDATE: sealers exclude each other, but writers' foreign-key checks on the tenant
+    /// (FOR KEY SHARE) do not wait for a seal. SQLite: the transaction already holds the database write lock
+    /// (BEGIN IMMEDIATE).
     /// </summary>
     internal static async Task LockAsync(SkuldDb db, Guid tenantId, CancellationToken ct)
     {
         if (db is PostgresSkuldDb)
         {
-            await db.Database.ExecuteSqlAsync($"SELECT id FROM tenants WHERE id = {tenantId} FOR UPDATE", ct);
+            await db.Database.ExecuteSqlAsync($"SELECT id FROM tenants WHERE id = {tenantId} FOR NO KEY UPDATE", ct);
         }
     }
 
