@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Skuld.Cli.Audit;
 using Skuld.Cli.Bootstrap;
 using Skuld.Cli.Serve;
 
@@ -21,6 +22,8 @@ public static class SkuldCli
             TenantCommand.Create(cli),
             SubscriptionCommand.Create(cli),
             AppCommand.Create(cli),
+            AuditCommand.Create(cli),
+            HistoryCommand.Create(cli),
         };
 
         // A bare `skuld` shows what it can do rather than an error.

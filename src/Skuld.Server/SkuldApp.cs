@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.EntityFrameworkCore;
+using Skuld.Server.Api.Audit;
 using Skuld.Server.Auth;
 using Skuld.Server.Graph;
 using Skuld.Server.Graph.Audit;
@@ -31,6 +32,7 @@ public static class SkuldApp
         builder.Services.AddSkuldStore(store);
         builder.Services.AddSkuldAuth();
         builder.Services.AddLicenseProcessing();
+        builder.Services.AddAuditSealing();
         builder.Services.AddSkuldThrottling();
         builder.Services.AddGraphBatch();
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = GraphJson.MaxBodyBytes * 2L);
@@ -65,6 +67,7 @@ public static class SkuldApp
         graph.MapBatch();
         graph.MapFallback(Unmatched);
         app.MapGroupsApi();
+        app.MapAuditApi();
         return app;
     }
 

@@ -28,4 +28,14 @@ public sealed class AuditEvent
     public required string TargetResources { get; init; }
     /// <summary>Graph's <c>additionalDetails</c> array as JSON.</summary>
     public string AdditionalDetails { get; init; } = "[]";
+
+    // Tamper evidence (see AuditChain): null until the tenant's chain is sealed past this event.
+    // Writers never set these, so inserts (including bulk ones) take no per-tenant lock.
+
+    /// <summary>Position in the tenant's hash chain, from 1; null while unsealed.</summary>
+    public long? Sequence { get; internal set; }
+    /// <summary>Lowercase hex SHA-256 of the previous hash and this event's canonical columns.</summary>
+    public string? Hash { get; internal set; }
+    /// <summary>The hash of the event before this one (or the purge anchor); null for the first event of the chain.</summary>
+    public string? PreviousHash { get; internal set; }
 }

@@ -17,5 +17,9 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
         builder.Property(e => e.Result).HasMaxLength(32);
         builder.Property(e => e.OperationType).HasMaxLength(32);
         builder.Property(e => e.LoggedByService).HasMaxLength(64);
+        builder.Property(e => e.Hash).HasMaxLength(64);
+        builder.Property(e => e.PreviousHash).HasMaxLength(64);
+        // Unique: two sealers racing would fail here rather than fork the chain.
+        builder.HasIndex(e => new { e.TenantId, e.Sequence }).IsUnique();
     }
 }

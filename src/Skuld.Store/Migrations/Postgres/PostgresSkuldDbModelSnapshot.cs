@@ -23,6 +23,30 @@ namespace Skuld.Store.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Skuld.Store.Audit.AuditChainState", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("AnchorHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("anchor_hash");
+
+                    b.Property<long>("AnchorSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("anchor_sequence");
+
+                    b.Property<int?>("RetentionDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("retention_days");
+
+                    b.HasKey("TenantId");
+
+                    b.ToTable("audit_chain_state");
+                });
+
             modelBuilder.Entity("Skuld.Store.Audit.AuditEvent", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -58,6 +82,11 @@ namespace Skuld.Store.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("correlation_id");
 
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("hash");
+
                     b.Property<string>("InitiatedBy")
                         .IsRequired()
                         .HasColumnType("text")
@@ -83,6 +112,11 @@ namespace Skuld.Store.Migrations.Postgres
                         .HasColumnType("character varying(32)")
                         .HasColumnName("operation_type");
 
+                    b.Property<string>("PreviousHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("previous_hash");
+
                     b.Property<string>("Result")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -92,6 +126,10 @@ namespace Skuld.Store.Migrations.Postgres
                     b.Property<string>("ResultReason")
                         .HasColumnType("text")
                         .HasColumnName("result_reason");
+
+                    b.Property<long?>("Sequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
 
                     b.Property<string>("TargetResources")
                         .IsRequired()
@@ -103,6 +141,9 @@ namespace Skuld.Store.Migrations.Postgres
                     b.HasIndex("TenantId", "ActivityDateTime");
 
                     b.HasIndex("TenantId", "CorrelationId");
+
+                    b.HasIndex("TenantId", "Sequence")
+                        .IsUnique();
 
                     b.ToTable("audit_events");
                 });
@@ -764,6 +805,15 @@ namespace Skuld.Store.Migrations.Postgres
                     b.HasKey("TenantId", "WorkId", "Batch");
 
                     b.ToTable("license_work_log", (string)null);
+                });
+
+            modelBuilder.Entity("Skuld.Store.Audit.AuditChainState", b =>
+                {
+                    b.HasOne("Skuld.Store.Directory.Tenant", null)
+                        .WithOne()
+                        .HasForeignKey("Skuld.Store.Audit.AuditChainState", "TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Skuld.Store.Audit.AuditEvent", b =>

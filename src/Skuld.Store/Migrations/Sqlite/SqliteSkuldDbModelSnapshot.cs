@@ -17,6 +17,30 @@ namespace Skuld.Store.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Skuld.Store.Audit.AuditChainState", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("AnchorHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("anchor_hash");
+
+                    b.Property<long>("AnchorSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("anchor_sequence");
+
+                    b.Property<int?>("RetentionDays")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("retention_days");
+
+                    b.HasKey("TenantId");
+
+                    b.ToTable("audit_chain_state");
+                });
+
             modelBuilder.Entity("Skuld.Store.Audit.AuditEvent", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -52,6 +76,11 @@ namespace Skuld.Store.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("correlation_id");
 
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("hash");
+
                     b.Property<string>("InitiatedBy")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -77,6 +106,11 @@ namespace Skuld.Store.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("operation_type");
 
+                    b.Property<string>("PreviousHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("previous_hash");
+
                     b.Property<string>("Result")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -86,6 +120,10 @@ namespace Skuld.Store.Migrations.Sqlite
                     b.Property<string>("ResultReason")
                         .HasColumnType("TEXT")
                         .HasColumnName("result_reason");
+
+                    b.Property<long?>("Sequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sequence");
 
                     b.Property<string>("TargetResources")
                         .IsRequired()
@@ -97,6 +135,9 @@ namespace Skuld.Store.Migrations.Sqlite
                     b.HasIndex("TenantId", "ActivityDateTime");
 
                     b.HasIndex("TenantId", "CorrelationId");
+
+                    b.HasIndex("TenantId", "Sequence")
+                        .IsUnique();
 
                     b.ToTable("audit_events");
                 });
@@ -758,6 +799,15 @@ namespace Skuld.Store.Migrations.Sqlite
                     b.HasKey("TenantId", "WorkId", "Batch");
 
                     b.ToTable("license_work_log", (string)null);
+                });
+
+            modelBuilder.Entity("Skuld.Store.Audit.AuditChainState", b =>
+                {
+                    b.HasOne("Skuld.Store.Directory.Tenant", null)
+                        .WithOne()
+                        .HasForeignKey("Skuld.Store.Audit.AuditChainState", "TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Skuld.Store.Audit.AuditEvent", b =>

@@ -1,0 +1,215 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Skuld.Store.Providers;
+
+namespace Skuld.Store.Audit;
+
+/// <summary>The answer of <see cref="AuditChain.VerifyAsync"/>.</summary>
+public abstract record ChainVerification
+{
+    private ChainVerification() { }
+
+    /// <summary>Every kept event links to the one before it; <paramref name="Count"/> events were checked.</summary>
+    public sealed record Intact(long Count, long FirstSequence, long LastSequence) : ChainVerification;
+
+    /// <summary>
+    /// The first link that does not hold: <paramref name="Sequence"/> is where the chain broke (the expected
+    /// sequence when an event is missing), <paramref name="EventId"/> the event found there (null when the chain
+    /// ends early).
+    /// </summary>
+    public sealed record Broken(long Sequence, Guid? EventId, ChainBreak Reason, long CheckedBefore) : ChainVerification;
+}
+
+public enum ChainBreak
+{
+    /// <summary>The event's columns no longer hash to its stored hash: it was changed.</summary>
+    HashMismatch,
+    /// <summary>The event does not point at the hash before it.</summary>
+    PreviousHashMismatch,
+    /// <summary>A sequence number is missing: an event was deleted.</summary>
+    MissingEvent,
+}
+
+/// <summary>
+/// Tamper evidence beyond Entra: each tenant's audit events form a hash chain. Writers insert unsealed
+/// events (no lock, so bulk writers stay fast); <see cref="SealAsync"/> later numbers them under a per-tenant
+/// lock and links each to the one before with SHA-256 over its canonical columns.
+/// </summary>
+public static class AuditChain
+{
+    private const int Page = 2000;
+
+    /// <summary>
+    /// Seals every unsealed event of the tenant, in (activity time, id) order; returns how many. Call it with
+    /// the context's changes saved: it clears the change tracker.
+    /// </summary>
+    public static async Task<int> SealAsync(SkuldDb db, Guid tenantId, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await LockAsync(db, tenantId, ct);
+        var sealedCount = await SealLockedAsync(db, tenantId, ct);
+        await transaction.CommitAsync(ct);
+        return sealedCount;
+    }
+
+    /// <summary>Seals, then walks the chain in sequence order recomputing every hash; stops at the first broken link.</summary>
+    public static async Task<ChainVerification> VerifyAsync(SkuldDb db, Guid tenantId, CancellationToken ct)
+    {
+        await SealAsync(db, tenantId, ct);
+        var state = await db.Set<AuditChainState>().AsNoTracking().FirstOrDefaultAsync(s => s.TenantId == tenantId, ct);
+        var expectedSequence = (state?.AnchorSequence ?? 0) + 1;
+        var previousHash = state?.AnchorHash;
+        var first = expectedSequence;
+        long count = 0;
+        while (true)
+        {
+            var after = expectedSequence - 1;
+            var page = await db.AuditEvents.AsNoTracking()
+                .Where(e => e.TenantId == tenantId && e.Sequence > after)
+                .OrderBy(e => e.Sequence)
+                .Take(Page)
+                .ToListAsync(ct);
+            if (page.Count == 0)
+            {
+                return new ChainVerification.Intact(count, first, expectedSequence - 1);
+            }
+
+            foreach (var e in page)
+            {
+                if (e.Sequence != expectedSequence)
+                {
+                    return new ChainVerification.Broken(expectedSequence, e.Id, ChainBreak.MissingEvent, count);
+                }
+
+                if (e.PreviousHash != previousHash)
+                {
+                    return new ChainVerification.Broken(expectedSequence, e.Id, ChainBreak.PreviousHashMismatch, count);
+                }
+
+                if (e.Hash != Compute(previousHash, e, expectedSequence))
+                {
+                    return new ChainVerification.Broken(expectedSequence, e.Id, ChainBreak.HashMismatch, count);
+                }
+
+                previousHash = e.Hash;
+                expectedSequence++;
+                count++;
+            }
+
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Takes the tenant's chain lock inside the caller's transaction. PostgreSQL: the tenant row FOR NO KEY
+    /// UPDATE, not FOR UPDATE: sealers exclude each other, but writers' foreign-key checks on the tenant
+    /// (FOR KEY SHARE) do not wait for a seal. SQLite: the transaction already holds the database write lock
+    /// (BEGIN IMMEDIATE).
+    /// </summary>
+    internal static async Task LockAsync(SkuldDb db, Guid tenantId, CancellationToken ct)
+    {
+        if (db is PostgresSkuldDb)
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT id FROM tenants WHERE id = {tenantId} FOR NO KEY UPDATE", ct);
+        }
+    }
+
+    /// <summary>Seals under a lock the caller holds (see <see cref="LockAsync"/>).</summary>
+    internal static async Task<int> SealLockedAsync(SkuldDb db, Guid tenantId, CancellationToken ct)
+    {
+        // The hash covers the values as stored (PostgreSQL keeps microseconds, SQLite ticks), so events must be
+        // read back from the store: an event this context still tracks would be hashed with its in-memory time.
+        if (db.ChangeTracker.HasChanges())
+        {
+            throw new InvalidOperationException("Save the context's changes before sealing the audit chain.");
+        }
+
+        db.ChangeTracker.Clear();
+        var head = await db.AuditEvents.AsNoTracking()
+            .Where(e => e.TenantId == tenantId && e.Sequence != null)
+            .OrderByDescending(e => e.Sequence)
+            .Select(e => new { e.Sequence, e.Hash })
+            .FirstOrDefaultAsync(ct);
+        long sequence;
+        string? previousHash;
+        if (head is not null)
+        {
+            (sequence, previousHash) = (head.Sequence!.Value, head.Hash);
+        }
+        else
+        {
+            var state = await db.Set<AuditChainState>().AsNoTracking().FirstOrDefaultAsync(s => s.TenantId == tenantId, ct);
+            (sequence, previousHash) = (state?.AnchorSequence ?? 0, state?.AnchorHash);
+        }
+
+        var sealedCount = 0;
+        while (true)
+        {
+            var page = await db.AuditEvents
+                .Where(e => e.TenantId == tenantId && e.Sequence == null)
+                .OrderBy(e => e.ActivityDateTime).ThenBy(e => e.Id)
+                .Take(Page)
+                .ToListAsync(ct);
+            if (page.Count == 0)
+            {
+                return sealedCount;
+            }
+
+            foreach (var e in page)
+            {
+                sequence++;
+                e.Sequence = sequence;
+                e.PreviousHash = previousHash;
+                e.Hash = Compute(previousHash, e, sequence);
+                previousHash = e.Hash;
+            }
+
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+            sealedCount += page.Count;
+        }
+    }
+
+    /// <summary>SHA-256 over the previous hash and a canonical JSON array of the event's columns (fixed order, UTC ticks).</summary>
+    public static string Compute(string? previousHash, AuditEvent e, long sequence)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            json.WriteStringValue(previousHash ?? "");
+            json.WriteNumberValue(sequence);
+            json.WriteStringValue(e.TenantId.ToString("D"));
+            json.WriteStringValue(e.Id.ToString("D"));
+            json.WriteNumberValue(e.ActivityDateTime.UtcTicks);
+            json.WriteStringValue(e.ActivityDisplayName);
+            json.WriteStringValue(e.Category);
+            json.WriteStringValue(e.Result);
+            Nullable(json, e.ResultReason);
+            json.WriteStringValue(e.OperationType);
+            json.WriteStringValue(e.CorrelationId.ToString("D"));
+            json.WriteStringValue(e.LoggedByService);
+            Nullable(json, e.InitiatedByUserId?.ToString("D"));
+            Nullable(json, e.InitiatedByAppId?.ToString("D"));
+            json.WriteStringValue(e.InitiatedBy);
+            json.WriteStringValue(e.TargetResources);
+            json.WriteStringValue(e.AdditionalDetails);
+            json.WriteEndArray();
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(buffer.ToArray()));
+    }
+
+    private static void Nullable(Utf8JsonWriter json, string? value)
+    {
+        if (value is null)
+        {
+            json.WriteNullValue();
+        }
+        else
+        {
+            json.WriteStringValue(value);
+        }
+    }
+}
