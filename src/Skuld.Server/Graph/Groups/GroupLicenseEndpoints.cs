@@ -93,7 +93,13 @@ public static class GroupLicenseEndpoints
         signal.Notify();
 
         db.ChangeTracker.Clear();
-        var updated = await db.Groups.AsNoTracking().FirstAsync(g => g.TenantId == caller.TenantId && g.Id == group.Id, ct);
+        // The change is committed; a DELETE may still have removed the group since.
+        var updated = await db.Groups.AsNoTracking().FirstOrDefaultAsync(g => g.TenantId == caller.TenantId && g.Id == group.Id, ct);
+        if (updated is null)
+        {
+            return GraphError.NotFound(id);
+        }
+
         var licenses = await GroupLookup.LicensesAsync(db, caller.TenantId, group.Id, ct);
         var json = GroupJson.Write(updated, [.. GroupResource.DefaultProperties, "assignedLicenses"], licenses);
         json.Insert(0, "@odata.context", GraphJson.ContextBase + "groups/$entity");

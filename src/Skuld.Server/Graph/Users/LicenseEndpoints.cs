@@ -57,7 +57,13 @@ public static class LicenseEndpoints
         }
 
         db.ChangeTracker.Clear();
-        var updated = await db.Users.AsNoTracking().FirstAsync(u => u.TenantId == caller.TenantId && u.Id == user.Id, ct);
+        // The change is committed; a DELETE may still have removed the user since.
+        var updated = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.TenantId == caller.TenantId && u.Id == user.Id, ct);
+        if (updated is null)
+        {
+            return GraphError.NotFound(id);
+        }
+
         var licenses = (await UserLicensesLoader.LoadAsync(db, caller.TenantId, [user.Id], ct))[user.Id];
         var json = UserJson.Write(updated, [.. UserJson.DefaultProperties, "assignedLicenses", "assignedPlans"], licenses);
         json.Insert(0, "@odata.context", GraphJson.ContextBase + "users/$entity");
