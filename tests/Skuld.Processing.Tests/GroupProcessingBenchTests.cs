@@ -1,3 +1,5 @@
+using Skuld.Bench;
+
 namespace Skuld.Processing.Tests;
 
 public sealed class GroupProcessingBenchTests

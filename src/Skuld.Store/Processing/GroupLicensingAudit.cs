@@ -48,14 +48,14 @@ public static class GroupLicensingAudit
     /// </summary>
     internal static AuditEvent UserChanged(
         Guid tenantId, Guid userId, string displayName, string userPrincipalName,
-        string oldLicenses, string newLicenses, LicenseError failure, Guid? failedGroup,
+        string oldLicensesJson, string newLicensesJson, LicenseError failure, Guid? failedGroup,
         Guid correlationId, DateTimeOffset at)
     {
-        var target = new StringBuilder(256 + oldLicenses.Length + newLicenses.Length);
-        target.Append("[{\"id\":\"").Append(userId.ToString("D")).Append("\",\"displayName\":").Append(JsonSerializer.Serialize(displayName))
-            .Append(",\"type\":\"User\",\"userPrincipalName\":").Append(JsonSerializer.Serialize(userPrincipalName))
+        var target = new StringBuilder(256 + oldLicensesJson.Length + newLicensesJson.Length);
+        target.Append("[{\"id\":\"").Append(userId.ToString("D")).Append("\",\"displayName\":").Append(JsonString(displayName))
+            .Append(",\"type\":\"User\",\"userPrincipalName\":").Append(JsonString(userPrincipalName))
             .Append(",\"groupType\":null,\"modifiedProperties\":[{\"displayName\":\"AssignedLicense\",\"oldValue\":")
-            .Append(JsonSerializer.Serialize(oldLicenses)).Append(",\"newValue\":").Append(JsonSerializer.Serialize(newLicenses)).Append("}]}]");
+            .Append(oldLicensesJson).Append(",\"newValue\":").Append(newLicensesJson).Append("}]}]");
         var failed = failure != LicenseError.None;
         return new AuditEvent
         {
@@ -75,6 +75,22 @@ public static class GroupLicensingAudit
                 ? $"[{{\"key\":\"FailureCode\",\"value\":\"{failure}\"}},{{\"key\":\"GroupId\",\"value\":\"{g:D}\"}}]"
                 : "[]",
         };
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> as a JSON string literal, exactly as <see cref="JsonSerializer"/> writes it. Why the
+    /// fast path: names are almost always plain ASCII that the default encoder leaves alone, and this runs per user.
+    /// </summary>
+    private static string JsonString(string text)
+    {
+        foreach (var c in text)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is ' ' or '.' or '@' or '-' or '_'))
+            {
+                return JsonSerializer.Serialize(text);
+            }
+        }
+        return string.Concat("\"", text, "\"");
     }
 
     /// <summary>The user's licenses as Entra writes them: "[SkuName=…, AccountId=…, SkuId=…, DisabledPlans=[…]]" inside a JSON array.</summary>

@@ -23,6 +23,8 @@ public static class LicenseProcessing
 
     public const int DefaultBatchSize = 10_000;
 
+    private static readonly Dictionary<Guid, Skuld.Licensing.Engine.GroupLicense> NoGroups = [];
+
     /// <summary>
     /// Runs one batch of the oldest claimable work item; null when there is no work. Use a fresh context
     /// (nothing tracked). <paramref name="owner"/> names this process in the batch log.
@@ -102,7 +104,18 @@ public static class LicenseProcessing
         // Lock order as direct changes: users first, then seat counters.
         if (users.Count > 0)
         {
-            await dialect.LoadUsersAsync(db, tenantId, users, licensedGroups, ct);
+            // The slice of a group's members already says which licensed groups they are in when that group is
+            // the tenant's only licensed one: skip the memberships query (its queue place comes from the slice too).
+            var onlyGroup = item.Kind == LicenseWorkKind.Group && slice.CountsAsMembers && licensedGroups.Count == 1
+                && licensedGroups.TryGetValue(item.GroupId ?? Guid.Empty, out var group) ? group : null;
+            await dialect.LoadUsersAsync(db, tenantId, users, onlyGroup is null ? licensedGroups : NoGroups, ct);
+            if (onlyGroup is not null)
+            {
+                foreach (var user in users.Values)
+                {
+                    user.Groups.Add(onlyGroup);
+                }
+            }
         }
         await dialect.LockSeatsAsync(db, tenantId, ct);
         var tenant = await LicenseSnapshots.LoadTenantAsync(db, tenantId, ct)

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Skuld.Licensing.Engine;
 
 namespace Skuld.Store.Processing.Internal;
@@ -12,6 +13,7 @@ internal sealed class LicenseTexts(Guid tenantId, TenantSnapshot tenant)
     private readonly Dictionary<string, string> texts = [];
     private readonly StringBuilder key = new();
 
+    /// <summary>The audit text of the licenses <paramref name="rows"/> grant, as a JSON string literal.</summary>
     public string Of(IEnumerable<AssignmentState> rows)
     {
         key.Clear();
@@ -30,7 +32,8 @@ internal sealed class LicenseTexts(Guid tenantId, TenantSnapshot tenant)
         var k = key.ToString();
         if (!texts.TryGetValue(k, out var text))
         {
-            text = GroupLicensingAudit.Licenses(tenantId, tenant, LicenseEngine.Effective(tenant, rows));
+            // Kept as a JSON string literal: the audit embeds it as is, so it is serialised once per batch, not per user.
+            text = JsonSerializer.Serialize(GroupLicensingAudit.Licenses(tenantId, tenant, LicenseEngine.Effective(tenant, rows)));
             texts[k] = text;
         }
         return text;

@@ -30,7 +30,7 @@ internal sealed class SqliteDialect : StoreDialect
     {
         // No lock needed (the writer lock is held); a large page cache instead, because a group's batches
         // write into the whole license table in membership order, not key order. Applies to this pooled connection.
-        await using var command = Command(db, "PRAGMA cache_size = -262144");
+        await using var command = Command(db, "PRAGMA cache_size = -262144; PRAGMA wal_autocheckpoint = 16384");
         await command.ExecuteNonQueryAsync(ct);
     }
 
