@@ -73,7 +73,8 @@ read -r passed failed skipped < <(
     {
       passed += count("passed")
       failed += count("failed") + count("error") + count("timeout") + count("aborted")
-      skipped += count("notExecuted") + count("inconclusive")
+      # VSTest writes a skipped xunit test as neither executed nor notExecuted: count what did not run.
+      skipped += count("total") - count("executed") + count("inconclusive")
     }
     END { print passed + 0, failed + 0, skipped + 0 }'
 )
