@@ -57,6 +57,15 @@ public static class GraphJson
         }
     }
 
+    /// <summary>Reads the body as one JSON object and then as a request of the endpoint; the first error wins.</summary>
+    public static async Task<(T? Value, GraphError? Error)> ReadAsync<T>(
+        HttpRequest request, Func<JsonObject, (T? Value, GraphError? Error)> read, CancellationToken ct)
+        where T : class
+    {
+        var (body, error) = await ReadObjectAsync(request, ct);
+        return body is null ? (null, error) : read(body);
+    }
+
     public static GraphError Unreadable() => new(
         StatusCodes.Status400BadRequest,
         "BadRequest",

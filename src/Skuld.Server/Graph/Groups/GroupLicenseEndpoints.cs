@@ -34,16 +34,10 @@ public static class GroupLicenseEndpoints
         string id, HttpContext http, SkuldDb db, TimeProvider time, LicenseWorkSignal signal, CancellationToken ct)
     {
         var caller = http.GetCaller();
-        var (body, readError) = await GraphJson.ReadObjectAsync(http.Request, ct);
-        if (body is null)
-        {
-            return readError!; // ReadObjectAsync returns an error whenever it returns no body
-        }
-
-        var (request, requestError) = AssignLicenseRequest.Read(body);
+        var (request, requestError) = await GraphJson.ReadAsync(http.Request, AssignLicenseRequest.Read, ct);
         if (request is null)
         {
-            return requestError!; // Read returns an error whenever it returns no request
+            return requestError!; // ReadAsync returns an error whenever it returns no value
         }
 
         var group = await GroupLookup.FindAsync(db, caller.TenantId, id, ct);

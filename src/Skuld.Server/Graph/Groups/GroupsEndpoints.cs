@@ -90,16 +90,10 @@ public static class GroupsEndpoints
     private static async Task<IResult> CreateAsync(HttpContext http, SkuldDb db, TimeProvider time, CancellationToken ct)
     {
         var caller = http.GetCaller();
-        var (body, readError) = await GraphJson.ReadObjectAsync(http.Request, ct);
-        if (body is null)
-        {
-            return readError!; // ReadObjectAsync returns an error whenever it returns no body
-        }
-
-        var (input, inputError) = GroupInput.Read(body, creating: true);
+        var (input, inputError) = await GraphJson.ReadAsync(http.Request, b => GroupInput.Read(b, creating: true), ct);
         if (input is null)
         {
-            return inputError!; // Read returns an error whenever it returns no input
+            return inputError!; // ReadAsync returns an error whenever it returns no value
         }
 
         var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == caller.TenantId, ct);
@@ -150,16 +144,10 @@ public static class GroupsEndpoints
     private static async Task<IResult> UpdateAsync(string id, HttpContext http, SkuldDb db, TimeProvider time, CancellationToken ct)
     {
         var caller = http.GetCaller();
-        var (body, readError) = await GraphJson.ReadObjectAsync(http.Request, ct);
-        if (body is null)
-        {
-            return readError!; // ReadObjectAsync returns an error whenever it returns no body
-        }
-
-        var (input, inputError) = GroupInput.Read(body, creating: false);
+        var (input, inputError) = await GraphJson.ReadAsync(http.Request, b => GroupInput.Read(b, creating: false), ct);
         if (input is null)
         {
-            return inputError!; // Read returns an error whenever it returns no input
+            return inputError!; // ReadAsync returns an error whenever it returns no value
         }
 
         var group = await GroupLookup.FindAsync(db, caller.TenantId, id, ct, tracked: true);

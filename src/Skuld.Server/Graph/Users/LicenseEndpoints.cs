@@ -28,16 +28,10 @@ public static class LicenseEndpoints
     private static async Task<IResult> AssignAsync(string id, HttpContext http, SkuldDb db, TimeProvider time, CancellationToken ct)
     {
         var caller = http.GetCaller();
-        var (body, readError) = await GraphJson.ReadObjectAsync(http.Request, ct);
-        if (body is null)
-        {
-            return readError!; // ReadObjectAsync returns an error whenever it returns no body
-        }
-
-        var (request, requestError) = AssignLicenseRequest.Read(body);
+        var (request, requestError) = await GraphJson.ReadAsync(http.Request, AssignLicenseRequest.Read, ct);
         if (request is null)
         {
-            return requestError!; // Read returns an error whenever it returns no request
+            return requestError!; // ReadAsync returns an error whenever it returns no value
         }
 
         var user = await UserLookup.FindAsync(db, caller.TenantId, id, ct);

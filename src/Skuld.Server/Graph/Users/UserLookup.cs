@@ -7,9 +7,9 @@ namespace Skuld.Server.Graph.Users;
 /// <summary>Finds a user of the caller's tenant by object id or user principal name, as Graph's /users/{id | userPrincipalName}.</summary>
 public static class UserLookup
 {
-    public static Task<User?> FindAsync(SkuldDb db, Guid tenantId, string idOrUpn, CancellationToken ct, bool tracked = false)
+    public static Task<User?> FindAsync(SkuldDb db, Guid tenantId, string idOrUpn, CancellationToken ct)
     {
-        var users = tracked ? db.Users : db.Users.AsNoTracking();
+        var users = db.Users.AsNoTracking();
         if (Guid.TryParse(idOrUpn, out var id))
         {
             return users.FirstOrDefaultAsync(u => u.TenantId == tenantId && u.Id == id, ct);

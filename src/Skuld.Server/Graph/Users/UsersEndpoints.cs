@@ -71,16 +71,10 @@ public static class UsersEndpoints
     private static async Task<IResult> CreateAsync(HttpContext http, SkuldDb db, TimeProvider time, CancellationToken ct)
     {
         var caller = http.GetCaller();
-        var (body, readError) = await GraphJson.ReadObjectAsync(http.Request, ct);
-        if (body is null)
-        {
-            return readError!; // ReadObjectAsync returns an error whenever it returns no body
-        }
-
-        var (input, inputError) = UserInput.Read(body, creating: true);
+        var (input, inputError) = await GraphJson.ReadAsync(http.Request, b => UserInput.Read(b, creating: true), ct);
         if (input is null)
         {
-            return inputError!; // Read returns an error whenever it returns no input
+            return inputError!; // ReadAsync returns an error whenever it returns no value
         }
 
         var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == caller.TenantId, ct);
@@ -125,16 +119,10 @@ public static class UsersEndpoints
         string id, HttpContext http, SkuldDb db, TimeProvider time, LicenseWorkSignal signal, CancellationToken ct)
     {
         var caller = http.GetCaller();
-        var (body, readError) = await GraphJson.ReadObjectAsync(http.Request, ct);
-        if (body is null)
-        {
-            return readError!; // ReadObjectAsync returns an error whenever it returns no body
-        }
-
-        var (input, inputError) = UserInput.Read(body, creating: false);
+        var (input, inputError) = await GraphJson.ReadAsync(http.Request, b => UserInput.Read(b, creating: false), ct);
         if (input is null)
         {
-            return inputError!; // Read returns an error whenever it returns no input
+            return inputError!; // ReadAsync returns an error whenever it returns no value
         }
 
         var needsUsers = input.Values.Keys.Any(k => k != "usageLocation") || input.Password is not null;
