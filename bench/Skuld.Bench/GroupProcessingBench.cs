@@ -61,7 +61,7 @@ public static class GroupProcessingBench
         var peakWorkingSet = self.PeakWorkingSet64;
         var managed = GC.GetGCMemoryInfo().HeapSizeBytes;
 
-        await using (var db = SkuldDb.CreateFor(location))
+        await using (var db = SkuldDb.CreateFor(location, tenantId))
         {
             var active = await db.LicenseAssignments.CountAsync(a => a.TenantId == tenantId && a.State == LicenseState.Active, ct);
             var state = await db.Groups.Where(g => g.TenantId == tenantId && g.Id == groupId).Select(g => g.LicenseProcessingState).SingleAsync(ct);
@@ -89,7 +89,7 @@ public static class GroupProcessingBench
         {
             var userId = Guid.NewGuid();
             var clock = Stopwatch.StartNew();
-            await using (var db = SkuldDb.CreateFor(location))
+            await using (var db = SkuldDb.CreateFor(location, tenantId))
             {
                 var upn = $"added{i}@bench.example";
                 db.Users.Add(new User
@@ -103,7 +103,7 @@ public static class GroupProcessingBench
             }
             await LicenseProcessing.RunUntilIdleAsync(() => SkuldDb.CreateFor(location), "bench", batchSize, TimeProvider.System, ct);
             latencies.Add(clock.Elapsed);
-            await using (var db = SkuldDb.CreateFor(location))
+            await using (var db = SkuldDb.CreateFor(location, tenantId))
             {
                 if (!await db.LicenseAssignments.AnyAsync(a => a.TenantId == tenantId && a.UserId == userId && a.State == LicenseState.Active, ct))
                 {
@@ -118,7 +118,7 @@ public static class GroupProcessingBench
     {
         var tenantId = Guid.NewGuid();
         var groupId = Guid.NewGuid();
-        await using (var db = SkuldDb.CreateFor(location))
+        await using (var db = SkuldDb.CreateFor(location, tenantId))
         {
             await db.MigrateSkuldAsync(ct);
             db.Tenants.Add(new Tenant { Id = tenantId, DisplayName = "Bench", Domain = "bench.example", InitialDomain = "bench.onmicrosoft.com", CountryLetterCode = "US", CreatedDateTime = Start });

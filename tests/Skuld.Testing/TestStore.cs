@@ -65,8 +65,14 @@ public sealed class TestStore : IAsyncDisposable
         }
     }
 
-    /// <summary>A new context on this store; the caller disposes it.</summary>
-    public SkuldDb NewDb() => SkuldDb.CreateFor(Location);
+    /// <summary>
+    /// A new context on this store that sees every tenant (the test is the operator: it seeds and inspects any
+    /// tenant); the caller disposes it. Product code runs in a tenant's scope: see <see cref="NewDb(Guid)"/>.
+    /// </summary>
+    public SkuldDb NewDb() => SkuldDb.CreateForAllTenants(Location);
+
+    /// <summary>A new context on this store scoped to one tenant, as a request of that tenant's caller gets it.</summary>
+    public SkuldDb NewDb(Guid tenantId) => SkuldDb.CreateFor(Location, tenantId);
 
     public async ValueTask DisposeAsync()
     {

@@ -18,8 +18,9 @@ internal static class AuditStore
         await using (db)
         {
             var key = domain.Trim().ToLowerInvariant();
-            var tenantId = await db.Tenants.Where(t => t.Domain == key || t.InitialDomain == key).Select(t => (Guid?)t.Id).FirstOrDefaultAsync(ct);
-            return tenantId is { } id ? await step(db, id, ct) : cli.Fail($"no tenant '{domain}' in this store");
+            // The operator names the tenant by domain: found across tenants, then the context works in that tenant only.
+            var tenantId = await db.Tenants.AcrossTenants().Where(t => t.Domain == key || t.InitialDomain == key).Select(t => (Guid?)t.Id).FirstOrDefaultAsync(ct);
+            return tenantId is { } id ? await step(db.EnterTenant(id), id, ct) : cli.Fail($"no tenant '{domain}' in this store");
         }
     }
 }

@@ -80,7 +80,9 @@ internal sealed class CallerMiddleware(RequestDelegate next)
             return new(null, TokenFailure.Malformed);
         }
 
-        var db = context.RequestServices.GetRequiredService<SkuldDb>();
+        // The request's one scope: every query and write of this request's context is confined to the token's tenant
+        // from here on (TenantScope), so no endpoint can reach another tenant's rows by forgetting a condition.
+        var db = context.RequestServices.GetRequiredService<SkuldDb>().EnterTenant(tenantId);
         var caller = await LoadAsync(db, tenantId, objectId, kind.Value, context.RequestAborted);
         if (caller is null)
         {

@@ -31,6 +31,8 @@ internal static class TokenEndpoint
             return OAuthError.TenantNotFound(tenant);
         }
 
+        db.EnterTenant(found.Id);
+
         var grantType = Value(form, "grant_type");
         return grantType switch
         {
@@ -161,15 +163,16 @@ internal static class TokenEndpoint
         }
     }
 
+    // The one lookup of the token endpoint that spans tenants: the URL names the tenant, which then scopes the context.
     private static Task<Tenant?> FindTenantAsync(SkuldDb db, string name, CancellationToken cancellationToken)
     {
         if (Guid.TryParse(name, out var id))
         {
-            return db.Tenants.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, cancellationToken);
+            return db.Tenants.AcrossTenants().AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, cancellationToken);
         }
 
         // Domains are stored lower-case and the store lowers the compared value too, so this ignores case.
-        return db.Tenants.AsNoTracking()
+        return db.Tenants.AcrossTenants().AsNoTracking()
             .FirstOrDefaultAsync(t => t.Domain == name || t.InitialDomain == name, cancellationToken);
     }
 

@@ -105,13 +105,15 @@ public static class AuditChain
     /// Takes the tenant's chain lock inside the caller's transaction. PostgreSQL: the tenant row FOR NO KEY
     /// UPDATE, not FOR UPDATE: sealers exclude each other, but writers' foreign-key checks on the tenant
     /// (FOR KEY SHARE) do not wait for a seal. SQLite: the transaction already holds the database write lock
-    /// (BEGIN IMMEDIATE).
+    /// (BEGIN IMMEDIATE). Scopes the context to the tenant (throws when it is scoped to another).
     /// </summary>
     internal static async Task LockAsync(SkuldDb db, Guid tenantId, CancellationToken ct)
     {
+        db.EnterTenant(tenantId);
         if (db is PostgresSkuldDb)
         {
-            await db.Database.ExecuteSqlAsync($"SELECT id FROM tenants WHERE id = {tenantId} FOR NO KEY UPDATE", ct);
+            await using var command = TenantSql.Command(db, "SELECT id FROM tenants WHERE id = @t FOR NO KEY UPDATE");
+            await command.ExecuteNonQueryAsync(ct);
         }
     }
 

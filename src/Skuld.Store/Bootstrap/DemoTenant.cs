@@ -38,7 +38,7 @@ public static class DemoTenant
     /// <summary>Seeds the demo tenant; refuses (with <see cref="BootstrapErrorCode.StoreNotEmpty"/>) when any tenant exists.</summary>
     public static async Task<BootstrapResult<DemoCreated>> CreateAsync(SkuldDb db, TimeProvider time, CancellationToken ct)
     {
-        if (await db.Tenants.AnyAsync(ct))
+        if (await db.Tenants.AcrossTenants().AnyAsync(ct))
         {
             return new BootstrapError(BootstrapErrorCode.StoreNotEmpty, "The store already has a tenant; demo data was not created.");
         }

@@ -9,7 +9,9 @@ namespace Skuld.Store.Bootstrap;
 
 /// <summary>
 /// The bootstrap verbs (<c>skuld tenant create</c>, <c>subscription add</c>, <c>app create</c>): they
-/// work on the store directly, as the operator, before any admin can sign in to the API.
+/// work on the store directly, as the operator, before any admin can sign in to the API. Each finds its
+/// tenant across tenants and then scopes the context to it (<see cref="SkuldDb.EnterTenant"/>), so one
+/// context serves one tenant.
 /// </summary>
 public static class TenantBootstrap
 {
@@ -54,7 +56,7 @@ public static class TenantBootstrap
                 "The password must have 8 to 256 characters and at least three of: upper case, lower case, digits, symbols.");
         }
 
-        if (await db.Tenants.AnyAsync(t => t.Domain == domain, ct))
+        if (await db.Tenants.AcrossTenants().AnyAsync(t => t.Domain == domain, ct))
         {
             return new BootstrapError(BootstrapErrorCode.DomainTaken,
                 $"A tenant with the domain '{domain}' already exists.");
@@ -83,6 +85,7 @@ public static class TenantBootstrap
             PasswordHash = SecretHasher.Hash(password),
             CreatedDateTime = now,
         };
+        db.EnterTenant(tenant.Id);
         db.Tenants.Add(tenant);
         db.Users.Add(admin);
         db.RoleAssignments.Add(new RoleAssignment { TenantId = tenant.Id, PrincipalId = admin.Id, Role = DirectoryRole.GlobalAdministrator });
@@ -120,6 +123,7 @@ public static class TenantBootstrap
             return TenantNotFound(domain);
         }
 
+        db.EnterTenant(tenant.Id);
         var catalogue = await LicenseSnapshots.LoadCatalogueAsync(db, tenant.Id, ct);
         if (catalogue.FindByPartNumber(partNumber.Trim()) is not { } product)
         {
@@ -173,6 +177,7 @@ public static class TenantBootstrap
             return TenantNotFound(domain);
         }
 
+        db.EnterTenant(tenant.Id);
         var now = time.GetUtcNow();
         var secret = SecretHasher.NewSecret();
         var app = new AppRegistration
@@ -209,10 +214,11 @@ public static class TenantBootstrap
         new(role.TemplateId(), "Role", role.DisplayName(), null,
             [new ModifiedProperty("Role.DisplayName", null, AuditRecord.Value(role.DisplayName()))]);
 
+    // The operator names the tenant by domain: the lookup spans tenants, then the context enters the one found.
     private static Task<Tenant?> FindTenantAsync(SkuldDb db, string domain, CancellationToken ct)
     {
         var key = domain.Trim().ToLowerInvariant();
-        return db.Tenants.FirstOrDefaultAsync(t => t.Domain == key || t.InitialDomain == key, ct);
+        return db.Tenants.AcrossTenants().FirstOrDefaultAsync(t => t.Domain == key || t.InitialDomain == key, ct);
     }
 
     private static BootstrapError TenantNotFound(string domain) =>
@@ -226,7 +232,7 @@ public static class TenantBootstrap
     {
         var wanted = DomainNames.InitialDomainFor(domain);
         var prefix = wanted[..^".onmicrosoft.com".Length];
-        var taken = await db.Tenants
+        var taken = await db.Tenants.AcrossTenants()
             .Where(t => t.InitialDomain.StartsWith(prefix))
             .Select(t => t.InitialDomain)
             .ToListAsync(ct);

@@ -27,7 +27,8 @@ public static class LicenseProcessing
 
     /// <summary>
     /// Runs one batch of the oldest claimable work item; null when there is no work. Use a fresh context
-    /// (nothing tracked). <paramref name="owner"/> names this process in the batch log.
+    /// (nothing tracked, no tenant scope: the batch scopes it to the claimed item's tenant). <paramref name="owner"/>
+    /// names this process in the batch log.
     /// </summary>
     public static async Task<LicenseBatchResult?> RunBatchAsync(SkuldDb db, string owner, int batchSize, TimeProvider time, CancellationToken ct)
     {
@@ -40,6 +41,8 @@ public static class LicenseProcessing
         {
             return null;
         }
+        // The claim spans tenants; everything after it runs in the claimed item's tenant.
+        db.EnterTenant(item.TenantId);
 
         var now = time.GetUtcNow();
         var result = item.Kind switch
@@ -93,7 +96,7 @@ public static class LicenseProcessing
         SkuldDb db, StoreDialect dialect, LicenseWorkItem item, int batchSize, DateTimeOffset now, CancellationToken ct)
     {
         var tenantId = item.TenantId;
-        var licensedGroups = await dialect.LicensedGroupsAsync(db, tenantId, ct);
+        var licensedGroups = await dialect.LicensedGroupsAsync(db, ct);
         var slice = await NextSliceAsync(db, dialect, item, batchSize, ct);
         var users = new Dictionary<Guid, BatchUser>(slice.Users.Count);
         foreach (var (id, _) in slice.Users)
@@ -108,7 +111,7 @@ public static class LicenseProcessing
             // the tenant's only licensed one: skip the memberships query (its queue place comes from the slice too).
             var onlyGroup = item.Kind == LicenseWorkKind.Group && slice.CountsAsMembers && licensedGroups.Count == 1
                 && licensedGroups.TryGetValue(item.GroupId ?? Guid.Empty, out var group) ? group : null;
-            await dialect.LoadUsersAsync(db, tenantId, users, onlyGroup is null ? licensedGroups : NoGroups, ct);
+            await dialect.LoadUsersAsync(db, users, onlyGroup is null ? licensedGroups : NoGroups, ct);
             if (onlyGroup is not null)
             {
                 foreach (var user in users.Values)
@@ -117,7 +120,7 @@ public static class LicenseProcessing
                 }
             }
         }
-        await dialect.LockSeatsAsync(db, tenantId, ct);
+        await dialect.LockSeatsAsync(db, ct);
         var tenant = await LicenseSnapshots.LoadTenantAsync(db, tenantId, ct)
             ?? throw new InvalidOperationException($"Tenant {tenantId} of license work {item.Id} does not exist.");
 
@@ -172,7 +175,7 @@ public static class LicenseProcessing
         }
 
         writes.Sort(RowWrite.KeyOrder);
-        await dialect.WriteRowsAsync(db, tenantId, writes, now, ct);
+        await dialect.WriteRowsAsync(db, writes, now, ct);
         await ApplySeatsAsync(db, tenantId, seats, ct);
 
         var groupId = item.GroupId ?? Guid.Empty;
@@ -238,14 +241,14 @@ public static class LicenseProcessing
             case (LicenseWorkKind.Group, LicenseWorkPhase.Departed):
             {
                 // Users who left only give seats back, so they go before every member.
-                var ids = await dialect.DepartedAsync(db, item.TenantId, item.GroupId ?? Guid.Empty, item.CursorMemberId, batchSize, ct);
+                var ids = await dialect.DepartedAsync(db, item.GroupId ?? Guid.Empty, item.CursorMemberId, batchSize, ct);
                 var done = ids.Count < batchSize;
                 return new Slice([.. ids.Select(id => (id, (DateTimeOffset?)DateTimeOffset.MinValue))], false, false,
                     done ? LicenseWorkPhase.Members : LicenseWorkPhase.Departed, null, done ? null : ids[^1]);
             }
             case (LicenseWorkKind.Group, LicenseWorkPhase.Members):
             {
-                var members = await dialect.MembersAsync(db, item.TenantId, item.GroupId ?? Guid.Empty, item.CursorAddedDateTime, item.CursorMemberId, batchSize, ct);
+                var members = await dialect.MembersAsync(db, item.GroupId ?? Guid.Empty, item.CursorAddedDateTime, item.CursorMemberId, batchSize, ct);
                 var last = members.Count < batchSize;
                 return new Slice([.. members.Select(m => (m.Id, (DateTimeOffset?)m.Added))], true, last, LicenseWorkPhase.Members,
                     last ? null : members[^1].Added, last ? null : members[^1].Id);

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Skuld.Store.Providers;
@@ -15,7 +16,8 @@ public sealed class PostgresSkuldDb(DbContextOptions<PostgresSkuldDb> options) :
 
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, string connectionString)
     {
-        builder.UseNpgsql(connectionString);
+        builder.UseNpgsql(connectionString)
+            .ReplaceService<IModelCacheKeyFactory, TenantModelCacheKeyFactory>();
         return builder;
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Skuld.Store.Providers;
@@ -15,7 +16,8 @@ public sealed class SqliteSkuldDb(DbContextOptions<SqliteSkuldDb> options) : Sku
 
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, string connectionString)
     {
-        builder.UseSqlite(connectionString).AddInterceptors(SqlitePragmas.Instance);
+        builder.UseSqlite(connectionString).AddInterceptors(SqlitePragmas.Instance)
+            .ReplaceService<IModelCacheKeyFactory, TenantModelCacheKeyFactory>();
         return builder;
     }
 

@@ -63,10 +63,16 @@ internal sealed partial class AuditSealer(
     {
         try
         {
-            await using var db = contexts.CreateDbContext();
-            var tenants = await db.AuditEvents.Where(e => e.Sequence == null).Select(e => e.TenantId).Distinct().ToListAsync(ct);
+            List<Guid> tenants;
+            await using (var all = contexts.CreateDbContext())
+            {
+                // Which tenants have work spans tenants; the sealing itself runs in each tenant's own scope.
+                tenants = await all.AuditEvents.AcrossTenants().Where(e => e.Sequence == null).Select(e => e.TenantId).Distinct().ToListAsync(ct);
+            }
+
             foreach (var tenantId in tenants)
             {
+                await using var db = contexts.CreateDbContext().EnterTenant(tenantId);
                 var count = await AuditChain.SealAsync(db, tenantId, ct);
                 LogSealed(tenantId, count);
             }

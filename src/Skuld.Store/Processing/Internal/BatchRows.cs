@@ -41,25 +41,25 @@ internal abstract class StoreDialect
     public abstract Task<LicenseWorkItem?> ClaimAsync(SkuldDb db, CancellationToken ct);
 
     /// <summary>Locks the tenant's seat counters for the batch (PostgreSQL; SQLite's writer lock already does).</summary>
-    public abstract Task LockSeatsAsync(SkuldDb db, Guid tenantId, CancellationToken ct);
+    public abstract Task LockSeatsAsync(SkuldDb db, CancellationToken ct);
 
     /// <summary>Users who hold rows from the group but are no longer its members, by id after the cursor.</summary>
-    public abstract Task<List<Guid>> DepartedAsync(SkuldDb db, Guid tenantId, Guid groupId, Guid? after, int limit, CancellationToken ct);
+    public abstract Task<List<Guid>> DepartedAsync(SkuldDb db, Guid groupId, Guid? after, int limit, CancellationToken ct);
 
     /// <summary>User members of the group in membership order after the cursor, with their membership time.</summary>
     public abstract Task<List<(Guid Id, DateTimeOffset Added)>> MembersAsync(
-        SkuldDb db, Guid tenantId, Guid groupId, DateTimeOffset? afterAdded, Guid? afterId, int limit, CancellationToken ct);
+        SkuldDb db, Guid groupId, DateTimeOffset? afterAdded, Guid? afterId, int limit, CancellationToken ct);
 
     /// <summary>Fills the users' profile, rows and licensed memberships; drops ids that are not users.</summary>
     public abstract Task LoadUsersAsync(
-        SkuldDb db, Guid tenantId, Dictionary<Guid, BatchUser> users,
+        SkuldDb db, Dictionary<Guid, BatchUser> users,
         IReadOnlyDictionary<Guid, Skuld.Licensing.Engine.GroupLicense> licensedGroups, CancellationToken ct);
 
     /// <summary>The tenant's licensed groups with their products.</summary>
-    public abstract Task<Dictionary<Guid, Skuld.Licensing.Engine.GroupLicense>> LicensedGroupsAsync(SkuldDb db, Guid tenantId, CancellationToken ct);
+    public abstract Task<Dictionary<Guid, Skuld.Licensing.Engine.GroupLicense>> LicensedGroupsAsync(SkuldDb db, CancellationToken ct);
 
     /// <summary>Writes the rows in key order: upserts (keeping an existing row's assigned time) and deletes.</summary>
-    public abstract Task WriteRowsAsync(SkuldDb db, Guid tenantId, List<RowWrite> writes, DateTimeOffset now, CancellationToken ct);
+    public abstract Task WriteRowsAsync(SkuldDb db, List<RowWrite> writes, DateTimeOffset now, CancellationToken ct);
 
     /// <summary>Inserts audit events in bulk.</summary>
     public abstract Task WriteAuditAsync(SkuldDb db, List<AuditEvent> events, CancellationToken ct);

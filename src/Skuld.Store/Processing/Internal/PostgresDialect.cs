@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using NpgsqlTypes;
 using Skuld.Licensing.Engine;
@@ -23,24 +22,23 @@ internal sealed class PostgresDialect : StoreDialect
         "SELECT * FROM license_work_items w WHERE NOT EXISTS (SELECT 1 FROM license_work_items h WHERE h.tenant_id = w.tenant_id " +
         "AND (h.enqueued_at < w.enqueued_at OR (h.enqueued_at = w.enqueued_at AND h.id < w.id))) ORDER BY w.enqueued_at, w.id LIMIT 1 FOR UPDATE SKIP LOCKED";
 
+    // The one query of processing that spans tenants: it picks any tenant's head item.
     public override async Task<LicenseWorkItem?> ClaimAsync(SkuldDb db, CancellationToken ct) =>
-        (await db.LicenseWorkItems.FromSqlRaw(HeadOfTenant).AsNoTracking().ToListAsync(ct)).FirstOrDefault();
+        (await db.LicenseWorkItems.FromSqlRaw(HeadOfTenant).AcrossTenants().AsNoTracking().ToListAsync(ct)).FirstOrDefault();
 
-    public override async Task LockSeatsAsync(SkuldDb db, Guid tenantId, CancellationToken ct)
+    public override async Task LockSeatsAsync(SkuldDb db, CancellationToken ct)
     {
         // One order for all writers (direct changes update the counters by sku id too).
         await using var command = Command(db, "SELECT 1 FROM tenant_skus WHERE tenant_id = @t ORDER BY sku_id FOR UPDATE");
-        command.Parameters.AddWithValue("t", tenantId);
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    public override async Task<List<Guid>> DepartedAsync(SkuldDb db, Guid tenantId, Guid groupId, Guid? after, int limit, CancellationToken ct)
+    public override async Task<List<Guid>> DepartedAsync(SkuldDb db, Guid groupId, Guid? after, int limit, CancellationToken ct)
     {
         await using var command = Command(db,
             "SELECT DISTINCT a.user_id FROM license_assignments a WHERE a.tenant_id = @t AND a.source_id = @g AND a.user_id > @after " +
             "AND NOT EXISTS (SELECT 1 FROM group_members m WHERE m.tenant_id = a.tenant_id AND m.group_id = @g AND m.member_id = a.user_id) " +
             "ORDER BY a.user_id LIMIT @n");
-        command.Parameters.AddWithValue("t", tenantId);
         command.Parameters.AddWithValue("g", groupId);
         command.Parameters.AddWithValue("after", after ?? Guid.Empty);
         command.Parameters.AddWithValue("n", limit);
@@ -54,12 +52,11 @@ internal sealed class PostgresDialect : StoreDialect
     }
 
     public override async Task<List<(Guid Id, DateTimeOffset Added)>> MembersAsync(
-        SkuldDb db, Guid tenantId, Guid groupId, DateTimeOffset? afterAdded, Guid? afterId, int limit, CancellationToken ct)
+        SkuldDb db, Guid groupId, DateTimeOffset? afterAdded, Guid? afterId, int limit, CancellationToken ct)
     {
         await using var command = Command(db,
             "SELECT m.member_id, m.added_date_time FROM group_members m WHERE m.tenant_id = @t AND m.group_id = @g AND m.member_kind = 'User' " +
             "AND (m.added_date_time, m.member_id) > (@a, @m) ORDER BY m.added_date_time, m.member_id LIMIT @n");
-        command.Parameters.AddWithValue("t", tenantId);
         command.Parameters.AddWithValue("g", groupId);
         command.Parameters.Add(new NpgsqlParameter("a", NpgsqlDbType.TimestampTz) { Value = afterAdded?.ToUniversalTime() ?? DateTimeOffset.MinValue.ToUniversalTime() });
         command.Parameters.AddWithValue("m", afterId ?? Guid.Empty);
@@ -73,10 +70,9 @@ internal sealed class PostgresDialect : StoreDialect
         return members;
     }
 
-    public override async Task<Dictionary<Guid, Skuld.Licensing.Engine.GroupLicense>> LicensedGroupsAsync(SkuldDb db, Guid tenantId, CancellationToken ct)
+    public override async Task<Dictionary<Guid, Skuld.Licensing.Engine.GroupLicense>> LicensedGroupsAsync(SkuldDb db, CancellationToken ct)
     {
         await using var command = Command(db, "SELECT group_id, sku_id, disabled_plans FROM group_licenses WHERE tenant_id = @t ORDER BY group_id, sku_id");
-        command.Parameters.AddWithValue("t", tenantId);
         var licenses = new List<(Guid Group, LicenseRequest License)>();
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
@@ -90,7 +86,7 @@ internal sealed class PostgresDialect : StoreDialect
     }
 
     public override async Task LoadUsersAsync(
-        SkuldDb db, Guid tenantId, Dictionary<Guid, BatchUser> users,
+        SkuldDb db, Dictionary<Guid, BatchUser> users,
         IReadOnlyDictionary<Guid, Skuld.Licensing.Engine.GroupLicense> licensedGroups, CancellationToken ct)
     {
         var ids = users.Keys.ToArray();
@@ -99,7 +95,6 @@ internal sealed class PostgresDialect : StoreDialect
         await using (var command = Command(db,
             "SELECT id, usage_location, user_principal_name, display_name FROM users WHERE tenant_id = @t AND id = ANY(@ids) ORDER BY id FOR UPDATE"))
         {
-            command.Parameters.AddWithValue("t", tenantId);
             command.Parameters.AddWithValue("ids", ids);
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
@@ -119,7 +114,6 @@ internal sealed class PostgresDialect : StoreDialect
         await using (var command = Command(db,
             "SELECT user_id, sku_id, source_id, disabled_plans, state, error FROM license_assignments WHERE tenant_id = @t AND user_id = ANY(@ids)"))
         {
-            command.Parameters.AddWithValue("t", tenantId);
             command.Parameters.AddWithValue("ids", ids);
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
@@ -145,7 +139,6 @@ internal sealed class PostgresDialect : StoreDialect
             "SELECT m.member_id, m.group_id, m.added_date_time FROM group_members m WHERE m.tenant_id = @t AND m.member_id = ANY(@ids) " +
             "AND m.group_id IN (SELECT DISTINCT l.group_id FROM group_licenses l WHERE l.tenant_id = @t)"))
         {
-            command.Parameters.AddWithValue("t", tenantId);
             command.Parameters.AddWithValue("ids", ids);
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
@@ -163,7 +156,7 @@ internal sealed class PostgresDialect : StoreDialect
         }
     }
 
-    public override async Task WriteRowsAsync(SkuldDb db, Guid tenantId, List<RowWrite> writes, DateTimeOffset now, CancellationToken ct)
+    public override async Task WriteRowsAsync(SkuldDb db, List<RowWrite> writes, DateTimeOffset now, CancellationToken ct)
     {
         var upserts = writes.Where(w => !w.Delete).ToList();
         var deletes = writes.Where(w => w.Delete).ToList();
@@ -172,7 +165,6 @@ internal sealed class PostgresDialect : StoreDialect
             await using var command = Command(db,
                 "DELETE FROM license_assignments a USING unnest(@u, @s, @src) AS x(u, s, src) " +
                 "WHERE a.tenant_id = @t AND a.user_id = x.u AND a.sku_id = x.s AND a.source_id = x.src");
-            command.Parameters.AddWithValue("t", tenantId);
             command.Parameters.AddWithValue("u", deletes.Select(w => w.UserId).ToArray());
             command.Parameters.AddWithValue("s", deletes.Select(w => w.State.SkuId).ToArray());
             command.Parameters.AddWithValue("src", deletes.Select(w => w.SourceId).ToArray());
@@ -187,7 +179,6 @@ internal sealed class PostgresDialect : StoreDialect
                 "SELECT @t, x.u, x.s, x.src, x.dp::uuid[], x.st, x.er, @now, @now FROM unnest(@u, @s, @src, @dp, @st, @er) AS x(u, s, src, dp, st, er) " +
                 "ON CONFLICT (tenant_id, user_id, sku_id, source_id) DO UPDATE SET disabled_plans = excluded.disabled_plans, state = excluded.state, " +
                 "error = excluded.error, last_updated_date_time = excluded.last_updated_date_time");
-            command.Parameters.AddWithValue("t", tenantId);
             command.Parameters.Add(new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = now.ToUniversalTime() });
             command.Parameters.AddWithValue("u", upserts.Select(w => w.UserId).ToArray());
             command.Parameters.AddWithValue("s", upserts.Select(w => w.State.SkuId).ToArray());
@@ -205,11 +196,11 @@ internal sealed class PostgresDialect : StoreDialect
         {
             return;
         }
+        TenantSql.RequireScope(db, events.Select(e => e.TenantId));
         await using var command = Command(db,
             "INSERT INTO audit_events (tenant_id, id, activity_date_time, activity_display_name, category, result, result_reason, operation_type, " +
             "correlation_id, logged_by_service, initiated_by_user_id, initiated_by_app_id, initiated_by, target_resources, additional_details) " +
-            "SELECT * FROM unnest(@t, @id, @at, @name, @cat, @res, @reason, @op, @corr, @svc, @iu, @ia, @ib, @tr, @ad)");
-        command.Parameters.AddWithValue("t", events.Select(e => e.TenantId).ToArray());
+            "SELECT @t, x.* FROM unnest(@id, @at, @name, @cat, @res, @reason, @op, @corr, @svc, @iu, @ia, @ib, @tr, @ad) AS x");
         command.Parameters.AddWithValue("id", events.Select(e => e.Id).ToArray());
         command.Parameters.Add(new NpgsqlParameter("at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = events.Select(e => e.ActivityDateTime.ToUniversalTime()).ToArray() });
         command.Parameters.AddWithValue("name", events.Select(e => e.ActivityDisplayName).ToArray());
@@ -230,11 +221,6 @@ internal sealed class PostgresDialect : StoreDialect
     private static string ArrayLiteral(ImmutableArray<Guid> ids) =>
         ids.IsDefaultOrEmpty ? "{}" : "{" + string.Join(',', ids) + "}";
 
-    private static NpgsqlCommand Command(SkuldDb db, string sql)
-    {
-        var command = (NpgsqlCommand)db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
-        return command;
-    }
+    // @t is the scope's tenant (TenantSql).
+    private static NpgsqlCommand Command(SkuldDb db, string sql) => (NpgsqlCommand)TenantSql.Command(db, sql);
 }

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Skuld.Licensing.Engine;
 using Skuld.Store.Audit;
 
@@ -22,11 +21,12 @@ internal sealed class SqliteDialect : StoreDialect
         "SELECT * FROM license_work_items w WHERE NOT EXISTS (SELECT 1 FROM license_work_items h WHERE h.tenant_id = w.tenant_id " +
         "AND (h.enqueued_at < w.enqueued_at OR (h.enqueued_at = w.enqueued_at AND h.id < w.id))) ORDER BY w.enqueued_at, w.id LIMIT 1";
 
+    // The one query of processing that spans tenants: it picks any tenant's head item.
     public override async Task<LicenseWorkItem?> ClaimAsync(SkuldDb db, CancellationToken ct) =>
         // Microsoft.Data.Sqlite begins transactions IMMEDIATE: holding the write lock is the claim.
-        (await db.LicenseWorkItems.FromSqlRaw(HeadOfTenant).AsNoTracking().ToListAsync(ct)).FirstOrDefault();
+        (await db.LicenseWorkItems.FromSqlRaw(HeadOfTenant).AcrossTenants().AsNoTracking().ToListAsync(ct)).FirstOrDefault();
 
-    public override async Task LockSeatsAsync(SkuldDb db, Guid tenantId, CancellationToken ct)
+    public override async Task LockSeatsAsync(SkuldDb db, CancellationToken ct)
     {
         // No lock needed (the writer lock is held); a large page cache instead, because a group's batches
         // write into the whole license table in membership order, not key order. Applies to this pooled connection.
@@ -34,13 +34,12 @@ internal sealed class SqliteDialect : StoreDialect
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    public override async Task<List<Guid>> DepartedAsync(SkuldDb db, Guid tenantId, Guid groupId, Guid? after, int limit, CancellationToken ct)
+    public override async Task<List<Guid>> DepartedAsync(SkuldDb db, Guid groupId, Guid? after, int limit, CancellationToken ct)
     {
         await using var command = Command(db,
             "SELECT DISTINCT a.user_id FROM license_assignments a WHERE a.tenant_id = $t AND a.source_id = $g AND a.user_id > $after " +
             "AND NOT EXISTS (SELECT 1 FROM group_members m WHERE m.tenant_id = a.tenant_id AND m.group_id = $g AND m.member_id = a.user_id) " +
             "ORDER BY a.user_id LIMIT $n");
-        command.Parameters.AddWithValue("$t", Text(tenantId));
         command.Parameters.AddWithValue("$g", Text(groupId));
         command.Parameters.AddWithValue("$after", after is { } a ? Text(a) : "");
         command.Parameters.AddWithValue("$n", limit);
@@ -54,12 +53,11 @@ internal sealed class SqliteDialect : StoreDialect
     }
 
     public override async Task<List<(Guid Id, DateTimeOffset Added)>> MembersAsync(
-        SkuldDb db, Guid tenantId, Guid groupId, DateTimeOffset? afterAdded, Guid? afterId, int limit, CancellationToken ct)
+        SkuldDb db, Guid groupId, DateTimeOffset? afterAdded, Guid? afterId, int limit, CancellationToken ct)
     {
         await using var command = Command(db,
             "SELECT m.member_id, m.added_date_time FROM group_members m WHERE m.tenant_id = $t AND m.group_id = $g AND m.member_kind = 'User' " +
             "AND (m.added_date_time, m.member_id) > ($a, $m) ORDER BY m.added_date_time, m.member_id LIMIT $n");
-        command.Parameters.AddWithValue("$t", Text(tenantId));
         command.Parameters.AddWithValue("$g", Text(groupId));
         command.Parameters.AddWithValue("$a", afterAdded?.UtcTicks ?? long.MinValue);
         command.Parameters.AddWithValue("$m", afterId is { } m ? Text(m) : "");
@@ -73,10 +71,9 @@ internal sealed class SqliteDialect : StoreDialect
         return members;
     }
 
-    public override async Task<Dictionary<Guid, Skuld.Licensing.Engine.GroupLicense>> LicensedGroupsAsync(SkuldDb db, Guid tenantId, CancellationToken ct)
+    public override async Task<Dictionary<Guid, Skuld.Licensing.Engine.GroupLicense>> LicensedGroupsAsync(SkuldDb db, CancellationToken ct)
     {
         await using var command = Command(db, "SELECT group_id, sku_id, disabled_plans FROM group_licenses WHERE tenant_id = $t ORDER BY group_id, sku_id");
-        command.Parameters.AddWithValue("$t", Text(tenantId));
         var licenses = new List<(Guid Group, LicenseRequest License)>();
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
@@ -90,7 +87,7 @@ internal sealed class SqliteDialect : StoreDialect
     }
 
     public override async Task LoadUsersAsync(
-        SkuldDb db, Guid tenantId, Dictionary<Guid, BatchUser> users,
+        SkuldDb db, Dictionary<Guid, BatchUser> users,
         IReadOnlyDictionary<Guid, Skuld.Licensing.Engine.GroupLicense> licensedGroups, CancellationToken ct)
     {
         var ids = IdsJson(users.Keys);
@@ -98,7 +95,6 @@ internal sealed class SqliteDialect : StoreDialect
         await using (var command = Command(db,
             "SELECT id, usage_location, user_principal_name, display_name FROM users WHERE tenant_id = $t AND id IN (SELECT value FROM json_each($ids))"))
         {
-            command.Parameters.AddWithValue("$t", Text(tenantId));
             command.Parameters.AddWithValue("$ids", ids);
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (reader.Read())
@@ -119,7 +115,6 @@ internal sealed class SqliteDialect : StoreDialect
             "SELECT user_id, sku_id, source_id, disabled_plans, state, error FROM license_assignments " +
             "WHERE tenant_id = $t AND user_id IN (SELECT value FROM json_each($ids))"))
         {
-            command.Parameters.AddWithValue("$t", Text(tenantId));
             command.Parameters.AddWithValue("$ids", ids);
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (reader.Read())
@@ -146,7 +141,6 @@ internal sealed class SqliteDialect : StoreDialect
             "AND m.member_id IN (SELECT value FROM json_each($ids)) " +
             "AND m.group_id IN (SELECT DISTINCT l.group_id FROM group_licenses l WHERE l.tenant_id = $t)"))
         {
-            command.Parameters.AddWithValue("$t", Text(tenantId));
             command.Parameters.AddWithValue("$ids", ids);
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (reader.Read())
@@ -164,24 +158,21 @@ internal sealed class SqliteDialect : StoreDialect
         }
     }
 
-    public override async Task WriteRowsAsync(SkuldDb db, Guid tenantId, List<RowWrite> writes, DateTimeOffset now, CancellationToken ct)
+    public override async Task WriteRowsAsync(SkuldDb db, List<RowWrite> writes, DateTimeOffset now, CancellationToken ct)
     {
         if (writes.Count == 0)
         {
             return;
         }
-        var tenant = Text(tenantId);
         await using var upsert = Command(db,
             "INSERT INTO license_assignments (tenant_id, user_id, sku_id, source_id, disabled_plans, state, error, assigned_date_time, last_updated_date_time) " +
             "VALUES ($t, $u, $s, $src, $dp, $st, $er, $now, $now) ON CONFLICT (tenant_id, user_id, sku_id, source_id) DO UPDATE SET " +
             "disabled_plans = excluded.disabled_plans, state = excluded.state, error = excluded.error, last_updated_date_time = excluded.last_updated_date_time");
-        var (ut, uu, us, usrc, udp, ust, uer, unow) = (Add(upsert, "$t"), Add(upsert, "$u"), Add(upsert, "$s"), Add(upsert, "$src"),
+        var (uu, us, usrc, udp, ust, uer, unow) = (Add(upsert, "$u"), Add(upsert, "$s"), Add(upsert, "$src"),
             Add(upsert, "$dp"), Add(upsert, "$st"), Add(upsert, "$er"), Add(upsert, "$now"));
         await using var delete = Command(db,
             "DELETE FROM license_assignments WHERE tenant_id = $t AND user_id = $u AND sku_id = $s AND source_id = $src");
-        var (dt, du, ds, dsrc) = (Add(delete, "$t"), Add(delete, "$u"), Add(delete, "$s"), Add(delete, "$src"));
-        ut.Value = tenant;
-        dt.Value = tenant;
+        var (du, ds, dsrc) = (Add(delete, "$u"), Add(delete, "$s"), Add(delete, "$src"));
         unow.Value = now.UtcTicks;
         foreach (var write in writes)
         {
@@ -212,16 +203,16 @@ internal sealed class SqliteDialect : StoreDialect
         {
             return;
         }
+        TenantSql.RequireScope(db, events.Select(e => e.TenantId));
         await using var insert = Command(db,
             "INSERT INTO audit_events (tenant_id, id, activity_date_time, activity_display_name, category, result, result_reason, operation_type, " +
             "correlation_id, logged_by_service, initiated_by_user_id, initiated_by_app_id, initiated_by, target_resources, additional_details) " +
             "VALUES ($t, $id, $at, $name, $cat, $res, $reason, $op, $corr, $svc, $iu, $ia, $ib, $tr, $ad)");
         var p = new[] { "$t", "$id", "$at", "$name", "$cat", "$res", "$reason", "$op", "$corr", "$svc", "$iu", "$ia", "$ib", "$tr", "$ad" }
-            .Select(name => Add(insert, name)).ToArray();
+            .Select(name => name == "$t" ? insert.Parameters[name] : Add(insert, name)).ToArray();
         foreach (var e in events)
         {
             ct.ThrowIfCancellationRequested();
-            p[0].Value = Text(e.TenantId);
             p[1].Value = Text(e.Id);
             p[2].Value = e.ActivityDateTime.UtcTicks;
             p[3].Value = e.ActivityDisplayName;
@@ -259,13 +250,8 @@ internal sealed class SqliteDialect : StoreDialect
     private static string GuidListJson(ImmutableArray<Guid> ids) =>
         ids.IsDefaultOrEmpty ? "[]" : JsonSerializer.Serialize(ids);
 
-    private static SqliteCommand Command(SkuldDb db, string sql)
-    {
-        var command = (SqliteCommand)db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = (SqliteTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
-        return command;
-    }
+    // $t is the scope's tenant (TenantSql).
+    private static SqliteCommand Command(SkuldDb db, string sql) => (SqliteCommand)TenantSql.Command(db, sql);
 
     private static SqliteParameter Add(SqliteCommand command, string name)
     {
