@@ -85,6 +85,9 @@ public sealed class TenantIsolationTests
 
         // The explicit, greppable way out for system paths.
         Assert.Equal(2, await unscoped.Tenants.AcrossTenants().CountAsync(Ct));
+        // A context cannot be widened to all tenants once it has been used with the filtered model.
+        Assert.Throws<InvalidOperationException>(() => unscoped.EnterAllTenants());
+        Assert.False(unscoped.SeesAllTenants);
     }
 
     [Theory, AllStores]
