@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Graph.Models.ODataErrors;
 using Skuld.Server.Tests.Audit;
 using Skuld.Server.Tests.Infrastructure;
 using Skuld.Testing;
@@ -83,6 +84,37 @@ public sealed class CrossTenantSuiteTests(CrossTenantWorlds worlds) : IClassFixt
         AssertOutcome(world, c.ExpectedFor(principal), (int)response.StatusCode, response.Content.Headers.ContentType, text, $"{c.Name} ({principal})");
         world.AssertHoldsNothingOfB(text, url + body, c.Name);
         CrossTenantWorld.AssertUnchanged(before, await world.SnapshotOfBAsync(), c.Name);
+    }
+
+    public static IEnumerable<TheoryDataRow<StoreKind, Principal, string>> SdkRows() =>
+        from kind in Enum.GetValues<StoreKind>()
+        from principal in Enum.GetValues<Principal>()
+        from name in CrossTenantSdkCalls.ByCase.Keys
+        select new TheoryDataRow<StoreKind, Principal, string>(kind, principal, name);
+
+    [Fact]
+    public void Every_graph_error_case_has_an_sdk_call()
+    {
+        var graphErrors = CrossTenantCases.All.Where(c => c.Batchable && c.Expected is Expect.GraphError && c.Route != CrossTenantCases.FallbackRoute)
+            .Select(c => c.Name).Order().ToList();
+        Assert.Equal(graphErrors, CrossTenantSdkCalls.ByCase.Keys.Order().ToList());
+    }
+
+    /// <summary>The Graph cases through the official SDK: an ODataError with exactly the case's status, code and message.</summary>
+    [Theory, MemberData(nameof(SdkRows))]
+    public async Task Through_the_Graph_sdk_a_request_on_Bs_ids_fails_with_Graphs_error(StoreKind kind, Principal principal, string name)
+    {
+        var world = await worlds.GetAsync(kind);
+        var expected = Assert.IsType<Expect.GraphError>(CrossTenantCases.All.Single(c => c.Name == name).ExpectedFor(principal));
+        var graph = world.Server.Graph(await world.TokenAsync(principal));
+        var before = await world.SnapshotOfBAsync();
+
+        var error = await Assert.ThrowsAsync<ODataError>(() => CrossTenantSdkCalls.ByCase[name](graph, world));
+
+        Assert.Equal(expected.Status, error.ResponseStatusCode);
+        Assert.Equal(expected.Code, error.Error?.Code);
+        Assert.Equal(world.Resolve(expected.Message), error.Error?.Message);
+        CrossTenantWorld.AssertUnchanged(before, await world.SnapshotOfBAsync(), name);
     }
 
     /// <summary>Every Graph case again, as steps of <c>POST /v1.0/$batch</c> (20 a batch): each step's status and body checked.</summary>
