@@ -84,7 +84,7 @@ public sealed class AuditEventIndexTests
         db.ChangeTracker.Clear();
         var events = await db.AuditEvents.AsNoTracking().Include(e => e.Targets).Where(e => e.TenantId == tenantId).OrderBy(e => e.ActivityDateTime).ToListAsync(Ct);
         Assert.Equal(written.Select(e => e.Id), events.Select(e => e.Id));
-        Assert.Equal([group, alice], events[0].Targets.Select(t => t.TargetId).Order());
+        Assert.Equal(new[] { group, alice }.Order(), events[0].Targets.Select(t => t.TargetId).Order());
         Assert.Equal([alice], events[1].Targets.Select(t => t.TargetId));
         Assert.Empty(events[2].Targets);
         Assert.Equal(["ADMIN@CONTOSO.COM", null, null], events.Select(e => e.InitiatedByUserPrincipalNameKey));
