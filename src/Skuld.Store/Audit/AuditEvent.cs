@@ -21,6 +21,11 @@ public sealed class AuditEvent
     public required Guid CorrelationId { get; init; }
     public string LoggedByService { get; init; } = "Core Directory";
     public Guid? InitiatedByUserId { get; init; }
+    /// <summary>
+    /// The initiating user's principal name as a lookup key (<see cref="Directory.User.KeyOf"/>, upper-cased like the
+    /// users' own key), so <c>initiatedBy/user/userPrincipalName</c> filters compare an indexed column; null for an app.
+    /// </summary>
+    public string? InitiatedByUserPrincipalNameKey { get; init; }
     public Guid? InitiatedByAppId { get; init; }
     /// <summary>Graph's <c>initiatedBy</c> object as JSON.</summary>
     public required string InitiatedBy { get; init; }
@@ -28,6 +33,8 @@ public sealed class AuditEvent
     public required string TargetResources { get; init; }
     /// <summary>Graph's <c>additionalDetails</c> array as JSON.</summary>
     public string AdditionalDetails { get; init; } = "[]";
+    /// <summary>The ids of <see cref="TargetResources"/>, one row each, for exact target filters. Writers fill it with the JSON.</summary>
+    public List<AuditEventTarget> Targets { get; init; } = [];
 
     // Tamper evidence (see AuditChain): null until the tenant's chain is sealed past this event.
     // Writers never set these, so inserts (including bulk ones) take no per-tenant lock.

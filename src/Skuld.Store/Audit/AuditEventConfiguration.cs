@@ -12,6 +12,11 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
         builder.HasOne<Tenant>().WithMany().HasForeignKey(e => e.TenantId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(e => new { e.TenantId, e.ActivityDateTime });
         builder.HasIndex(e => new { e.TenantId, e.CorrelationId });
+        // The initiator filters of directoryAudits (initiatedBy/user/id, initiatedBy/user/userPrincipalName).
+        builder.HasIndex(e => new { e.TenantId, e.InitiatedByUserId });
+        builder.HasIndex(e => new { e.TenantId, e.InitiatedByUserPrincipalNameKey });
+        builder.Property(e => e.InitiatedByUserPrincipalNameKey).HasMaxLength(1024);
+        builder.HasMany(e => e.Targets).WithOne().HasForeignKey(t => new { t.TenantId, t.EventId }).OnDelete(DeleteBehavior.Cascade);
         builder.Property(e => e.ActivityDisplayName).HasMaxLength(256);
         builder.Property(e => e.Category).HasMaxLength(64);
         builder.Property(e => e.Result).HasMaxLength(32);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Skuld.Store.Directory;
 
 namespace Skuld.Store.Audit;
 
@@ -32,10 +33,13 @@ public static class AuditRecord
         DateTimeOffset at,
         IReadOnlyList<AuditTarget> targets,
         string? failureReason = null,
-        IReadOnlyList<KeyValuePair<string, string>>? additionalDetails = null) => new()
+        IReadOnlyList<KeyValuePair<string, string>>? additionalDetails = null)
+    {
+        var id = Guid.CreateVersion7(at);
+        return new()
         {
             TenantId = tenantId,
-            Id = Guid.CreateVersion7(at),
+            Id = id,
             ActivityDateTime = at,
             ActivityDisplayName = activityDisplayName,
             Category = category,
@@ -44,11 +48,22 @@ public static class AuditRecord
             OperationType = operationType,
             CorrelationId = correlationId,
             InitiatedByUserId = actor.UserId,
+            InitiatedByUserPrincipalNameKey = UserPrincipalNameKey(actor),
             InitiatedByAppId = actor.AppId,
             InitiatedBy = InitiatedBy(actor),
             TargetResources = JsonSerializer.Serialize(targets.Select(Target), Json),
+            Targets = TargetRows(tenantId, id, targets.Select(t => t.Id)),
             AdditionalDetails = JsonSerializer.Serialize((additionalDetails ?? []).Select(d => new { key = d.Key, value = d.Value }), Json),
         };
+    }
+
+    /// <summary>The key of <c>initiatedBy.user.userPrincipalName</c>: only a user initiator has one in the JSON.</summary>
+    public static string? UserPrincipalNameKey(Actor actor) =>
+        actor.UserId is not null && actor.UserPrincipalName is { } upn ? User.KeyOf(upn) : null;
+
+    /// <summary>The <see cref="AuditEvent.Targets"/> rows of an event's target ids (each once).</summary>
+    public static List<AuditEventTarget> TargetRows(Guid tenantId, Guid eventId, IEnumerable<Guid> targetIds) =>
+        [.. targetIds.Distinct().Select(t => new AuditEventTarget { TenantId = tenantId, EventId = eventId, TargetId = t })];
 
     /// <summary>A value as Graph's modifiedProperties show it: JSON text.</summary>
     public static string Value<T>(T value) => JsonSerializer.Serialize(value, Json);

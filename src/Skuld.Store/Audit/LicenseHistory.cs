@@ -25,13 +25,20 @@ public static partial class LicenseHistory
 {
     private const string ChangeUserLicense = "Change user license";
 
+    /// <summary>
+    /// Whether the tenant has a trail for this id: the user exists, or an audit event of the tenant names it as a
+    /// target (a deleted user's history stays answerable). Another tenant's user has neither.
+    /// </summary>
+    public static async Task<bool> IsKnownAsync(SkuldDb db, Guid tenantId, Guid userId, CancellationToken ct) =>
+        await db.Users.AnyAsync(u => u.TenantId == tenantId && u.Id == userId, ct)
+        || await db.Set<AuditEventTarget>().AnyAsync(t => t.TenantId == tenantId && t.TargetId == userId, ct);
+
     public static async Task<LicenseHistoryAnswer> AtAsync(SkuldDb db, Guid tenantId, Guid userId, DateTimeOffset at, CancellationToken ct)
     {
-        // The user's id appears in targetResources; the JSON check below makes the text match exact.
-        var idText = userId.ToString("D");
+        // The user is one of the event's targets (indexed rows); the JSON below holds the licenses.
         var candidates = await db.AuditEvents.AsNoTracking()
             .Where(e => e.TenantId == tenantId && e.ActivityDisplayName == ChangeUserLicense && e.Result == "success"
-                && e.ActivityDateTime <= at && e.TargetResources.Contains(idText))
+                && e.ActivityDateTime <= at && e.Targets.Any(t => t.TargetId == userId))
             .OrderByDescending(e => e.ActivityDateTime).ThenByDescending(e => e.Id)
             .Take(20)
             .ToListAsync(ct);

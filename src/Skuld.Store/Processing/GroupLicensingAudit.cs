@@ -57,10 +57,11 @@ public static class GroupLicensingAudit
             .Append(",\"groupType\":null,\"modifiedProperties\":[{\"displayName\":\"AssignedLicense\",\"oldValue\":")
             .Append(oldLicensesJson).Append(",\"newValue\":").Append(newLicensesJson).Append("}]}]");
         var failed = failure != LicenseError.None;
+        var id = Guid.CreateVersion7(at);
         return new AuditEvent
         {
             TenantId = tenantId,
-            Id = Guid.CreateVersion7(at),
+            Id = id,
             ActivityDateTime = at,
             ActivityDisplayName = ChangeUserLicense,
             Category = "UserManagement",
@@ -71,6 +72,7 @@ public static class GroupLicensingAudit
             InitiatedByAppId = Actor.GroupBasedLicensing.AppId,
             InitiatedBy = GroupLicensingInitiator,
             TargetResources = target.ToString(),
+            Targets = [new AuditEventTarget { TenantId = tenantId, EventId = id, TargetId = userId }],
             AdditionalDetails = failed && failedGroup is { } g
                 ? $"[{{\"key\":\"FailureCode\",\"value\":\"{failure}\"}},{{\"key\":\"GroupId\",\"value\":\"{g:D}\"}}]"
                 : "[]",

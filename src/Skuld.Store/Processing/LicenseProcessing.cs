@@ -216,6 +216,7 @@ public static class LicenseProcessing
 
         events.Sort((a, b) => a.Id.CompareTo(b.Id));
         await dialect.WriteAuditAsync(db, events, ct);
+        await AuditEventIndex.WriteAfterBulkInsertAsync(db, events, ct);
         return new LicenseBatchResult(tenantId, item.Id, item.Kind, item.Batches, inputs.Count, changed, slice.Last);
     }
 

@@ -62,10 +62,16 @@ public static class AuditApiEndpoints
             return Problem(StatusCodes.Status400BadRequest, "invalid_time", $"'at' must be an ISO 8601 time, e.g. 2026-01-05T09:00:00Z; got '{at}'.");
         }
 
-        // An object id needs no lookup: a deleted user's history is still answerable.
+        // An object id of a deleted user is still answerable from the trail; an id the tenant never knew (another
+        // tenant's user) is not found, like any other object of another tenant.
         Guid userId;
         if (Guid.TryParse(id, out var parsed))
         {
+            if (!await LicenseHistory.IsKnownAsync(db, caller.TenantId, parsed, ct))
+            {
+                return Problem(StatusCodes.Status404NotFound, "user_not_found", $"No user '{id}' in this tenant.");
+            }
+
             userId = parsed;
         }
         else if (await UserLookup.FindAsync(db, caller.TenantId, id, ct) is { } user)

@@ -25,9 +25,13 @@ public static class AuditResource
             ["initiatedBy/user/id"] = Property(e => e.InitiatedByUserId),
             ["initiatedBy/app/appId"] = Property(e => e.InitiatedByAppId),
         },
+        UpperCaseKeys = new Dictionary<string, Expression<Func<AuditEvent, string>>>
+        {
+            // Null for an app initiator; the translator's string comparisons test for null first.
+            ["initiatedBy/user/userPrincipalName"] = e => e.InitiatedByUserPrincipalNameKey!,
+        },
         TextMatches = new Dictionary<string, Func<TextMatch, Expression<Func<AuditEvent, bool>>>>
         {
-            ["initiatedBy/user/userPrincipalName"] = InitiatedByUser("userPrincipalName"),
             ["initiatedBy/user/displayName"] = InitiatedByUser("displayName"),
             ["initiatedBy/app/displayName"] = InitiatedByApp("displayName"),
             ["targetResources/id"] = TargetId,
@@ -48,9 +52,9 @@ public static class AuditResource
         ],
     };
 
-    // The store keeps the initiator's UPN and display name and the targets only inside their JSON
-    // (AuditEvent.InitiatedBy, .TargetResources), so these match a fragment of that text: a stopgap
-    // until the store has columns for them. The fragment is encoded as the store's serializer encodes
+    // The initiator's user id and UPN and the target ids have indexed columns (exact matches). Display names,
+    // target UPNs and id prefixes are kept only inside the JSON (AuditEvent.InitiatedBy, .TargetResources), so
+    // those match a fragment of that text. The fragment is encoded as the store's serializer encodes
     // (same default encoder: non-ASCII and HTML-sensitive characters become \uXXXX), then both sides
     // are upper-cased, which is exact for ASCII text. Values are always SQL parameters.
 
@@ -75,11 +79,24 @@ public static class AuditResource
     };
 #pragma warning restore CA1862
 
-    /// <summary>Target ids are GUIDs the store writes lower-case; matched exactly, so no upper-casing.</summary>
+    /// <summary>
+    /// <c>t/id eq …</c> looks the id up in the event's target rows (<see cref="AuditEvent.Targets"/>), so an id that
+    /// appears only inside a modified property's value never matches; a value that is no GUID names no object.
+    /// <c>startsWith(t/id, …)</c> matches the JSON's lower-case ids as text: a prefix has no column to seek.
+    /// </summary>
     private static Expression<Func<AuditEvent, bool>> TargetId(TextMatch match)
     {
-        var value = !match.Prefix && Guid.TryParse(match.Value, out var id) ? match with { Value = GraphJson.Id(id) } : match;
-        var fragment = Fragment("id", value);
+        if (!match.Prefix)
+        {
+            if (!Guid.TryParse(match.Value, out var id))
+            {
+                return e => false;
+            }
+
+            return e => e.Targets.Any(t => t.TargetId == id);
+        }
+
+        var fragment = Fragment("id", match with { Value = match.Value.ToLowerInvariant() });
         return e => e.TargetResources.Contains(fragment);
     }
 

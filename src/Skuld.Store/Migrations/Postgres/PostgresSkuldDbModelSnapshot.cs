@@ -100,6 +100,11 @@ namespace Skuld.Store.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("initiated_by_user_id");
 
+                    b.Property<string>("InitiatedByUserPrincipalNameKey")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("initiated_by_user_principal_name_key");
+
                     b.Property<string>("LoggedByService")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -142,10 +147,35 @@ namespace Skuld.Store.Migrations.Postgres
 
                     b.HasIndex("TenantId", "CorrelationId");
 
+                    b.HasIndex("TenantId", "InitiatedByUserId");
+
+                    b.HasIndex("TenantId", "InitiatedByUserPrincipalNameKey");
+
                     b.HasIndex("TenantId", "Sequence")
                         .IsUnique();
 
                     b.ToTable("audit_events");
+                });
+
+            modelBuilder.Entity("Skuld.Store.Audit.AuditEventTarget", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("EventId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("event_id");
+
+                    b.Property<Guid>("TargetId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("target_id");
+
+                    b.HasKey("TenantId", "EventId", "TargetId");
+
+                    b.HasIndex("TenantId", "TargetId", "EventId");
+
+                    b.ToTable("audit_event_targets", (string)null);
                 });
 
             modelBuilder.Entity("Skuld.Store.Auth.AppRegistration", b =>
@@ -825,6 +855,15 @@ namespace Skuld.Store.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Skuld.Store.Audit.AuditEventTarget", b =>
+                {
+                    b.HasOne("Skuld.Store.Audit.AuditEvent", null)
+                        .WithMany("Targets")
+                        .HasForeignKey("TenantId", "EventId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Skuld.Store.Auth.AppRegistration", b =>
                 {
                     b.HasOne("Skuld.Store.Directory.Tenant", null)
@@ -931,6 +970,11 @@ namespace Skuld.Store.Migrations.Postgres
                         .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Skuld.Store.Audit.AuditEvent", b =>
+                {
+                    b.Navigation("Targets");
                 });
 #pragma warning restore 612, 618
         }

@@ -94,6 +94,11 @@ namespace Skuld.Store.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("initiated_by_user_id");
 
+                    b.Property<string>("InitiatedByUserPrincipalNameKey")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("initiated_by_user_principal_name_key");
+
                     b.Property<string>("LoggedByService")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -136,10 +141,35 @@ namespace Skuld.Store.Migrations.Sqlite
 
                     b.HasIndex("TenantId", "CorrelationId");
 
+                    b.HasIndex("TenantId", "InitiatedByUserId");
+
+                    b.HasIndex("TenantId", "InitiatedByUserPrincipalNameKey");
+
                     b.HasIndex("TenantId", "Sequence")
                         .IsUnique();
 
                     b.ToTable("audit_events");
+                });
+
+            modelBuilder.Entity("Skuld.Store.Audit.AuditEventTarget", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("EventId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_id");
+
+                    b.Property<Guid>("TargetId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("target_id");
+
+                    b.HasKey("TenantId", "EventId", "TargetId");
+
+                    b.HasIndex("TenantId", "TargetId", "EventId");
+
+                    b.ToTable("audit_event_targets", (string)null);
                 });
 
             modelBuilder.Entity("Skuld.Store.Auth.AppRegistration", b =>
@@ -819,6 +849,15 @@ namespace Skuld.Store.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Skuld.Store.Audit.AuditEventTarget", b =>
+                {
+                    b.HasOne("Skuld.Store.Audit.AuditEvent", null)
+                        .WithMany("Targets")
+                        .HasForeignKey("TenantId", "EventId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Skuld.Store.Auth.AppRegistration", b =>
                 {
                     b.HasOne("Skuld.Store.Directory.Tenant", null)
@@ -925,6 +964,11 @@ namespace Skuld.Store.Migrations.Sqlite
                         .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Skuld.Store.Audit.AuditEvent", b =>
+                {
+                    b.Navigation("Targets");
                 });
 #pragma warning restore 612, 618
         }
