@@ -132,6 +132,16 @@ public static class LicenseProcessing
             }
         }
         var outcomes = LicenseEngine.EvaluateMembers(tenant, inputs, SeatLedger.For(tenant));
+        var restartInQueueOrder = slice.KeyOrder && RefusedASeat(outcomes);
+        if (restartInQueueOrder)
+        {
+            // Seats ran short after all (a direct assignment took some meanwhile): user-id order would pick
+            // the wrong winners, so this batch writes nothing and the members start over in membership order.
+            // Members done so far keep their seats and are unchanged on the second pass (no second audit event).
+            outcomes = [];
+            inputs.Clear();
+            slice = slice with { Last = false, NextPhase = LicenseWorkPhase.Members, CursorAdded = null, CursorId = null };
+        }
 
         var writes = new List<RowWrite>();
         var licenseTexts = new LicenseTexts(tenantId, tenant);
@@ -176,12 +186,18 @@ public static class LicenseProcessing
         await ApplySeatsAsync(db, tenantId, seats, ct);
 
         var groupId = item.GroupId ?? Guid.Empty;
+        if (item.Phase == LicenseWorkPhase.Departed && slice.NextPhase == LicenseWorkPhase.Members)
+        {
+            // After the departed users gave their seats back (this transaction): how to walk the members.
+            var byKey = await SeatsSufficeAsync(db, tenantId, groupId, licensedGroups.GetValueOrDefault(groupId), ct);
+            slice = slice with { NextPhase = byKey ? LicenseWorkPhase.MembersByKey : LicenseWorkPhase.Members };
+        }
         if (item.Kind == LicenseWorkKind.Group && !item.Started)
         {
             events.Insert(0, GroupLicensingAudit.Started(tenantId, groupId, item.CorrelationId, now));
             await SetGroupStateAsync(db, tenantId, groupId, LicenseProcessingState.ProcessingInProgress, ct);
         }
-        var total = (Successes: item.Successes + successes, Failures: item.Failures + failures);
+        var total = restartInQueueOrder ? (Successes: 0, Failures: 0) : (Successes: item.Successes + successes, Failures: item.Failures + failures);
         if (slice.Last)
         {
             if (item.Kind == LicenseWorkKind.Group)
@@ -216,14 +232,18 @@ public static class LicenseProcessing
         return new LicenseBatchResult(tenantId, item.Id, item.Kind, item.Batches, inputs.Count, changed, slice.Last);
     }
 
-    /// <summary>The users of the next batch in queue order, with their place in the queue when the slice decides it.</summary>
+    /// <summary>
+    /// The users of the next batch (in queue order, or in user-id order when <see cref="KeyOrder"/>), with their
+    /// place in the queue when the slice decides it.
+    /// </summary>
     private sealed record Slice(
         List<(Guid Id, DateTimeOffset? Since)> Users,
         bool CountsAsMembers,
         bool Last,
         LicenseWorkPhase NextPhase,
         DateTimeOffset? CursorAdded,
-        Guid? CursorId);
+        Guid? CursorId,
+        bool KeyOrder = false);
 
     private static async Task<Slice> NextSliceAsync(SkuldDb db, StoreDialect dialect, LicenseWorkItem item, int batchSize, CancellationToken ct)
     {
@@ -250,9 +270,71 @@ public static class LicenseProcessing
                 return new Slice([.. members.Select(m => (m.Id, (DateTimeOffset?)m.Added))], true, last, LicenseWorkPhase.Members,
                     last ? null : members[^1].Added, last ? null : members[^1].Id);
             }
+            case (LicenseWorkKind.Group, LicenseWorkPhase.MembersByKey):
+            {
+                var members = await dialect.MembersByKeyAsync(db, item.TenantId, item.GroupId ?? Guid.Empty, item.CursorMemberId, batchSize, ct);
+                var last = members.Count < batchSize;
+                return new Slice([.. members.Select(m => (m.Id, (DateTimeOffset?)m.Added))], true, last, LicenseWorkPhase.MembersByKey,
+                    null, last ? null : members[^1].Id, KeyOrder: true);
+            }
             default:
                 throw new InvalidOperationException($"License work {item.Id} is of kind {item.Kind} in phase {item.Phase}.");
         }
+    }
+
+    /// <summary>
+    /// Whether the group's members can be walked in user-id order: the free seats of each of the group's
+    /// products cover every member that does not hold it from the group yet (an upper bound of the seats
+    /// the job takes), so nobody is refused a seat and the seat queue decides nothing. Seats other groups'
+    /// products need, and seats taken meanwhile by direct assignments, are caught per batch instead
+    /// (<see cref="RefusedASeat"/>).
+    /// </summary>
+    private static async Task<bool> SeatsSufficeAsync(
+        SkuldDb db, Guid tenantId, Guid groupId, Skuld.Licensing.Engine.GroupLicense? group, CancellationToken ct)
+    {
+        if (group is null)
+        {
+            return true;
+        }
+        int? members = null;
+        foreach (var license in group.Licenses)
+        {
+            var sku = await db.TenantSkus.AsNoTracking().Where(s => s.TenantId == tenantId && s.SkuId == license.SkuId)
+                .Select(s => new { s.EnabledUnits, s.ConsumedUnits }).SingleOrDefaultAsync(ct);
+            if (sku is null)
+            {
+                continue; // Not subscribed: the rows fail without taking seats.
+            }
+            members ??= await db.GroupMembers.CountAsync(m => m.TenantId == tenantId && m.GroupId == groupId, ct);
+            var free = sku.EnabledUnits - sku.ConsumedUnits;
+            if (free >= members)
+            {
+                continue;
+            }
+            var held = await db.LicenseAssignments.CountAsync(a => a.TenantId == tenantId && a.SourceId == groupId && a.SkuId == license.SkuId
+                && (a.State == LicenseState.Active || a.State == LicenseState.ActiveWithError), ct);
+            if (free < members - held)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Whether a member was refused a seat (its rows carry CountViolation).</summary>
+    private static bool RefusedASeat(ImmutableArray<MemberOutcome> outcomes)
+    {
+        foreach (var outcome in outcomes)
+        {
+            foreach (var row in outcome.Assignments)
+            {
+                if (row.Error == LicenseError.CountViolation)
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static void Diff(Guid userId, List<AssignmentState> before, ImmutableArray<AssignmentState> after, List<RowWrite> writes)

@@ -50,6 +50,10 @@ internal abstract class StoreDialect
     public abstract Task<List<(Guid Id, DateTimeOffset Added)>> MembersAsync(
         SkuldDb db, Guid tenantId, Guid groupId, DateTimeOffset? afterAdded, Guid? afterId, int limit, CancellationToken ct);
 
+    /// <summary>Members of the group (any kind) in member-id order after the cursor, with their membership time.</summary>
+    public abstract Task<List<(Guid Id, DateTimeOffset Added)>> MembersByKeyAsync(
+        SkuldDb db, Guid tenantId, Guid groupId, Guid? afterId, int limit, CancellationToken ct);
+
     /// <summary>Fills the users' profile, rows and licensed memberships; drops ids that are not users.</summary>
     public abstract Task LoadUsersAsync(
         SkuldDb db, Guid tenantId, Dictionary<Guid, BatchUser> users,

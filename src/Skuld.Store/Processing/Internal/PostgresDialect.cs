@@ -73,6 +73,25 @@ internal sealed class PostgresDialect : StoreDialect
         return members;
     }
 
+    public override async Task<List<(Guid Id, DateTimeOffset Added)>> MembersByKeyAsync(
+        SkuldDb db, Guid tenantId, Guid groupId, Guid? afterId, int limit, CancellationToken ct)
+    {
+        await using var command = Command(db,
+            "SELECT m.member_id, m.added_date_time FROM group_members m WHERE m.tenant_id = @t AND m.group_id = @g AND m.member_id > @m " +
+            "AND m.member_kind = 'User' ORDER BY m.member_id LIMIT @n");
+        command.Parameters.AddWithValue("t", tenantId);
+        command.Parameters.AddWithValue("g", groupId);
+        command.Parameters.AddWithValue("m", afterId ?? Guid.Empty);
+        command.Parameters.AddWithValue("n", limit);
+        var members = new List<(Guid, DateTimeOffset)>(limit);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            members.Add((reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1)));
+        }
+        return members;
+    }
+
     public override async Task<Dictionary<Guid, Skuld.Licensing.Engine.GroupLicense>> LicensedGroupsAsync(SkuldDb db, Guid tenantId, CancellationToken ct)
     {
         await using var command = Command(db, "SELECT group_id, sku_id, disabled_plans FROM group_licenses WHERE tenant_id = @t ORDER BY group_id, sku_id");

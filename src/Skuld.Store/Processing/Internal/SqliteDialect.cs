@@ -73,6 +73,25 @@ internal sealed class SqliteDialect : StoreDialect
         return members;
     }
 
+    public override async Task<List<(Guid Id, DateTimeOffset Added)>> MembersByKeyAsync(
+        SkuldDb db, Guid tenantId, Guid groupId, Guid? afterId, int limit, CancellationToken ct)
+    {
+        await using var command = Command(db,
+            "SELECT m.member_id, m.added_date_time FROM group_members m WHERE m.tenant_id = $t AND m.group_id = $g AND m.member_id > $m " +
+            "AND m.member_kind = 'User' ORDER BY m.member_id LIMIT $n");
+        command.Parameters.AddWithValue("$t", Text(tenantId));
+        command.Parameters.AddWithValue("$g", Text(groupId));
+        command.Parameters.AddWithValue("$m", afterId is { } m ? Text(m) : "");
+        command.Parameters.AddWithValue("$n", limit);
+        var members = new List<(Guid, DateTimeOffset)>(limit);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (reader.Read())
+        {
+            members.Add((reader.GetGuid(0), new DateTimeOffset(reader.GetInt64(1), TimeSpan.Zero)));
+        }
+        return members;
+    }
+
     public override async Task<Dictionary<Guid, Skuld.Licensing.Engine.GroupLicense>> LicensedGroupsAsync(SkuldDb db, Guid tenantId, CancellationToken ct)
     {
         await using var command = Command(db, "SELECT group_id, sku_id, disabled_plans FROM group_licenses WHERE tenant_id = $t ORDER BY group_id, sku_id");
@@ -142,7 +161,9 @@ internal sealed class SqliteDialect : StoreDialect
             return;
         }
         await using (var command = Command(db,
-            "SELECT m.member_id, m.group_id, m.added_date_time FROM group_members m WHERE m.tenant_id = $t " +
+            // INDEXED BY: without it SQLite prefers the covering (tenant, group, added, member) index with
+            // only its group prefix usable, i.e. reads every member of every licensed group for a few users.
+            "SELECT m.member_id, m.group_id, m.added_date_time FROM group_members m INDEXED BY IX_group_members_tenant_id_member_id WHERE m.tenant_id = $t " +
             "AND m.member_id IN (SELECT value FROM json_each($ids)) " +
             "AND m.group_id IN (SELECT DISTINCT l.group_id FROM group_licenses l WHERE l.tenant_id = $t)"))
         {
