@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Microsoft.EntityFrameworkCore;
 using Skuld.Licensing.Engine;
 using Skuld.Store.Audit;
@@ -94,21 +95,28 @@ public static class LicenseProcessing
     {
         var tenantId = item.TenantId;
         var licensedGroups = await dialect.LicensedGroupsAsync(db, tenantId, ct);
-        var slice = await NextSliceAsync(db, dialect, item, batchSize, ct);
-        var users = new Dictionary<Guid, BatchUser>(slice.Users.Count);
-        foreach (var (id, _) in slice.Users)
+        // The slice of a group's members already says which licensed groups they are in when that group is
+        // the tenant's only licensed one: skip the memberships query (its queue place comes from the slice too).
+        var onlyGroup = item.Kind == LicenseWorkKind.Group && licensedGroups.Count == 1
+            && licensedGroups.TryGetValue(item.GroupId ?? Guid.Empty, out var group) ? group : null;
+        var users = new Dictionary<Guid, BatchUser>(item.Kind == LicenseWorkKind.Users ? Math.Min(batchSize, item.UserIds.Count) : batchSize);
+        var slice = await NextSliceAsync(db, dialect, item, batchSize, users, onlyGroup is null ? licensedGroups : NoGroups, ct);
+        if (!slice.Loaded)
         {
-            users[id] = new BatchUser(id);
+            foreach (var (id, _) in slice.Users)
+            {
+                users[id] = new BatchUser(id);
+            }
         }
 
         // Lock order as direct changes: users first, then seat counters.
         if (users.Count > 0)
         {
-            // The slice of a group's members already says which licensed groups they are in when that group is
-            // the tenant's only licensed one: skip the memberships query (its queue place comes from the slice too).
-            var onlyGroup = item.Kind == LicenseWorkKind.Group && slice.CountsAsMembers && licensedGroups.Count == 1
-                && licensedGroups.TryGetValue(item.GroupId ?? Guid.Empty, out var group) ? group : null;
-            await dialect.LoadUsersAsync(db, tenantId, users, onlyGroup is null ? licensedGroups : NoGroups, ct);
+            onlyGroup = slice.CountsAsMembers ? onlyGroup : null;
+            if (!slice.Loaded)
+            {
+                await dialect.LoadUsersAsync(db, tenantId, users, onlyGroup is null ? licensedGroups : NoGroups, ct);
+            }
             if (onlyGroup is not null)
             {
                 foreach (var user in users.Values)
@@ -153,7 +161,7 @@ public static class LicenseProcessing
             var user = users[outcome.UserId];
             if (item.Kind == LicenseWorkKind.Group && slice.CountsAsMembers)
             {
-                if (outcome.Assignments.Any(a => a.AssignedByGroup == item.GroupId && a.State == LicenseState.Error))
+                if (FailedFrom(outcome.Assignments, item.GroupId))
                 {
                     failures++;
                 }
@@ -243,9 +251,16 @@ public static class LicenseProcessing
         LicenseWorkPhase NextPhase,
         DateTimeOffset? CursorAdded,
         Guid? CursorId,
-        bool KeyOrder = false);
+        bool KeyOrder = false,
+        bool Loaded = false);
 
-    private static async Task<Slice> NextSliceAsync(SkuldDb db, StoreDialect dialect, LicenseWorkItem item, int batchSize, CancellationToken ct)
+    /// <summary>
+    /// The next slice of the item. A slice in user-id order comes <see cref="Slice.Loaded"/>: its users are read
+    /// with their rows (and their memberships of <paramref name="licensedGroups"/>) into <paramref name="users"/>.
+    /// </summary>
+    private static async Task<Slice> NextSliceAsync(
+        SkuldDb db, StoreDialect dialect, LicenseWorkItem item, int batchSize, Dictionary<Guid, BatchUser> users,
+        IReadOnlyDictionary<Guid, Skuld.Licensing.Engine.GroupLicense> licensedGroups, CancellationToken ct)
     {
         switch (item.Kind, item.Phase)
         {
@@ -272,10 +287,11 @@ public static class LicenseProcessing
             }
             case (LicenseWorkKind.Group, LicenseWorkPhase.MembersByKey):
             {
-                var members = await dialect.MembersByKeyAsync(db, item.TenantId, item.GroupId ?? Guid.Empty, item.CursorMemberId, batchSize, ct);
+                var members = await dialect.LoadMembersByKeyAsync(
+                    db, item.TenantId, item.GroupId ?? Guid.Empty, item.CursorMemberId, batchSize, users, licensedGroups, ct);
                 var last = members.Count < batchSize;
                 return new Slice([.. members.Select(m => (m.Id, (DateTimeOffset?)m.Added))], true, last, LicenseWorkPhase.MembersByKey,
-                    null, last ? null : members[^1].Id, KeyOrder: true);
+                    null, last ? null : members[^1].Id, KeyOrder: true, Loaded: true);
             }
             default:
                 throw new InvalidOperationException($"License work {item.Id} is of kind {item.Kind} in phase {item.Phase}.");
@@ -341,7 +357,7 @@ public static class LicenseProcessing
     {
         foreach (var row in after)
         {
-            var old = before.Find(b => b.SkuId == row.SkuId && b.AssignedByGroup == row.AssignedByGroup);
+            var old = Find(CollectionsMarshal.AsSpan(before), row);
             if (old is null || old.State != row.State || old.Error != row.Error || !old.DisabledPlans.SequenceEqual(row.DisabledPlans))
             {
                 writes.Add(new RowWrite(userId, row, Delete: false));
@@ -349,11 +365,36 @@ public static class LicenseProcessing
         }
         foreach (var old in before)
         {
-            if (!after.Any(a => a.SkuId == old.SkuId && a.AssignedByGroup == old.AssignedByGroup))
+            if (Find(after.AsSpan(), old) is null)
             {
                 writes.Add(new RowWrite(userId, old, Delete: true));
             }
         }
+    }
+
+    private static bool FailedFrom(ImmutableArray<AssignmentState> rows, Guid? groupId)
+    {
+        foreach (var row in rows)
+        {
+            if (row.AssignedByGroup == groupId && row.State == LicenseState.Error)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The row of the same SKU and source (a user has a handful: a loop, no allocation).</summary>
+    private static AssignmentState? Find(ReadOnlySpan<AssignmentState> rows, AssignmentState like)
+    {
+        for (var i = 0; i < rows.Length; i++)
+        {
+            if (rows[i].SkuId == like.SkuId && rows[i].AssignedByGroup == like.AssignedByGroup)
+            {
+                return rows[i];
+            }
+        }
+        return null;
     }
 
     private static async Task ApplySeatsAsync(SkuldDb db, Guid tenantId, SortedDictionary<Guid, int> seats, CancellationToken ct)

@@ -59,6 +59,31 @@ internal abstract class StoreDialect
         SkuldDb db, Guid tenantId, Dictionary<Guid, BatchUser> users,
         IReadOnlyDictionary<Guid, Skuld.Licensing.Engine.GroupLicense> licensedGroups, CancellationToken ct);
 
+    /// <summary>Adds the users' memberships of <paramref name="licensedGroups"/> (and their earliest membership time).</summary>
+    public abstract Task LoadMembershipsAsync(
+        SkuldDb db, Guid tenantId, Dictionary<Guid, BatchUser> users,
+        IReadOnlyDictionary<Guid, Skuld.Licensing.Engine.GroupLicense> licensedGroups, CancellationToken ct);
+
+    /// <summary>
+    /// The next members of the group in member-id order after the cursor (all of them, for the cursor), with
+    /// the users among them loaded into <paramref name="users"/> as <see cref="LoadUsersAsync"/> does.
+    /// </summary>
+    public virtual async Task<List<(Guid Id, DateTimeOffset Added)>> LoadMembersByKeyAsync(
+        SkuldDb db, Guid tenantId, Guid groupId, Guid? afterId, int limit, Dictionary<Guid, BatchUser> users,
+        IReadOnlyDictionary<Guid, Skuld.Licensing.Engine.GroupLicense> licensedGroups, CancellationToken ct)
+    {
+        var members = await MembersByKeyAsync(db, tenantId, groupId, afterId, limit, ct);
+        foreach (var (id, _) in members)
+        {
+            users[id] = new BatchUser(id);
+        }
+        if (users.Count > 0)
+        {
+            await LoadUsersAsync(db, tenantId, users, licensedGroups, ct);
+        }
+        return members;
+    }
+
     /// <summary>The tenant's licensed groups with their products.</summary>
     public abstract Task<Dictionary<Guid, Skuld.Licensing.Engine.GroupLicense>> LicensedGroupsAsync(SkuldDb db, Guid tenantId, CancellationToken ct);
 

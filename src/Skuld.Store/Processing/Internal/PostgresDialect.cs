@@ -156,10 +156,18 @@ internal sealed class PostgresDialect : StoreDialect
             }
         }
 
-        if (licensedGroups.Count == 0)
+        await LoadMembershipsAsync(db, tenantId, users, licensedGroups, ct);
+    }
+
+    public override async Task LoadMembershipsAsync(
+        SkuldDb db, Guid tenantId, Dictionary<Guid, BatchUser> users,
+        IReadOnlyDictionary<Guid, Skuld.Licensing.Engine.GroupLicense> licensedGroups, CancellationToken ct)
+    {
+        if (licensedGroups.Count == 0 || users.Count == 0)
         {
             return;
         }
+        var ids = users.Keys.ToArray();
         await using (var command = Command(db,
             "SELECT m.member_id, m.group_id, m.added_date_time FROM group_members m WHERE m.tenant_id = @t AND m.member_id = ANY(@ids) " +
             "AND m.group_id IN (SELECT DISTINCT l.group_id FROM group_licenses l WHERE l.tenant_id = @t)"))
