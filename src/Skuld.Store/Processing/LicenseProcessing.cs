@@ -15,7 +15,8 @@ public sealed record LicenseBatchResult(
 
 /// <summary>
 /// Processes durable license work, one batch per transaction: claim the oldest work item of a tenant,
-/// read the next slice of users (a keyset cursor over membership order) with their rows and groups,
+/// read the next slice of users (a keyset cursor over membership order, or over user ids when the free seats cover
+/// every member, so the writes follow the license table's key order) with their rows and groups,
 /// evaluate them with the engine, write changed rows, seat counters and audit events set-based, advance
 /// the cursor, commit. A crash loses only the batch in flight, which the next claimant redoes.
 /// </summary>
