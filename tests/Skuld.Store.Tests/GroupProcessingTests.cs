@@ -103,6 +103,66 @@ public sealed class GroupProcessingTests
     }
 
     [Theory, AllStores]
+    public async Task With_seats_for_everyone_members_are_processed_in_user_id_order(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind, Ct);
+        var (tenantId, _, members) = await LicensedGroupAsync(store, units: 100, members: 100);
+
+        // Batch 0 sweeps departed users (none) and decides the order; batch 1 is the first 16 members.
+        for (var i = 0; i < 2; i++)
+        {
+            await using var db = store.NewDb();
+            Assert.NotNull(await LicenseProcessing.RunBatchAsync(db, "test", 16, Time, Ct));
+        }
+
+        var rows = await RowsAsync(store, tenantId);
+        Assert.Equal(members.Order().Take(16).Order(), rows.Keys.Order());
+        Assert.All(rows.Values, r => Assert.Equal(LicenseState.Active, r.State));
+        await RunAsync(store, batchSize: 16);
+        Assert.Equal(100, (await RowsAsync(store, tenantId)).Values.Count(r => r.State == LicenseState.Active));
+        Assert.Equal(100, await ConsumedAsync(store, tenantId));
+    }
+
+    [Theory, AllStores]
+    public async Task Seats_taken_by_direct_assignments_during_a_job_in_id_order_leave_the_rest_to_membership_order(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind, Ct);
+        var (tenantId, _, members) = await LicensedGroupAsync(store, units: 100, members: 90);
+        for (var i = 0; i < 2; i++)
+        {
+            await using var db = store.NewDb();
+            Assert.NotNull(await LicenseProcessing.RunBatchAsync(db, "test", 16, Time, Ct));
+        }
+        // 16 members hold seats and 84 are free for the 74 others; direct assignments take 25 of them meanwhile.
+        for (var i = 0; i < 25; i++)
+        {
+            await using var db = store.NewDb();
+            var userId = await Seed.UserAsync(db, tenantId, $"direct{i}@contoso.com");
+            Assert.IsType<DirectLicenseResult.Applied>(await DirectLicensing.AssignAsync(
+                db, tenantId, userId, [new LicenseRequest(Seed.SkuId, [])], [], Actor.Operator, Guid.NewGuid(), Time, Ct));
+        }
+
+        await RunAsync(store, batchSize: 16);
+
+        // Three more batches in id order take 48 seats; the next one finds 11 seats for 16 members and writes nothing;
+        // the 26 members not done by then are served in membership order: the earliest 11 get the seats.
+        var rows = await RowsAsync(store, tenantId);
+        var byId = members.Order().ToList();
+        Assert.All(byId.Take(64), id => Assert.Equal(LicenseState.Active, rows[id].State));
+        var rest = byId.Skip(64).OrderBy(members.IndexOf).ToList();
+        Assert.All(rest.Take(11), id => Assert.Equal(LicenseState.Active, rows[id].State));
+        Assert.All(rest.Skip(11), id => Assert.Equal((LicenseState.Error, LicenseError.CountViolation), (rows[id].State, rows[id].Error)));
+        Assert.Equal(100, await ConsumedAsync(store, tenantId));
+        // Exactly one event per member: the batch that found seats short wrote nothing, the members done before it were unchanged.
+        var changes = (await EventsAsync(store, tenantId, GroupLicensingAudit.ChangeUserLicense))
+            .Where(e => e.InitiatedByAppId == Actor.GroupBasedLicensing.AppId).ToList();
+        Assert.Equal(90, changes.Count);
+        Assert.All(members, id => Assert.Single(changes, e => e.TargetResources.Contains(id.ToString("D"), StringComparison.Ordinal)));
+        var finish = Assert.Single(await EventsAsync(store, tenantId, GroupLicensingAudit.Finish));
+        Assert.Contains("Users successfully assigned licenses: 75, Users for whom license assignment failed: 15.", finish.TargetResources, StringComparison.Ordinal);
+    }
+
+    [Theory, AllStores]
     public async Task Reprocessing_an_unchanged_group_changes_nothing_and_audits_no_user(StoreKind kind)
     {
         await using var store = await TestStore.CreateAsync(kind, Ct);

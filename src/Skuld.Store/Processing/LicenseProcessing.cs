@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Microsoft.EntityFrameworkCore;
 using Skuld.Licensing.Engine;
 using Skuld.Store.Audit;
@@ -14,7 +15,8 @@ public sealed record LicenseBatchResult(
 
 /// <summary>
 /// Processes durable license work, one batch per transaction: claim the oldest work item of a tenant,
-/// read the next slice of users (a keyset cursor over membership order) with their rows and groups,
+/// read the next slice of users (a keyset cursor over membership order, or over user ids when the free seats cover
+/// every member, so the writes follow the license table's key order) with their rows and groups,
 /// evaluate them with the engine, write changed rows, seat counters and audit events set-based, advance
 /// the cursor, commit. A crash loses only the batch in flight, which the next claimant redoes.
 /// </summary>
@@ -97,21 +99,28 @@ public static class LicenseProcessing
     {
         var tenantId = item.TenantId;
         var licensedGroups = await dialect.LicensedGroupsAsync(db, ct);
-        var slice = await NextSliceAsync(db, dialect, item, batchSize, ct);
-        var users = new Dictionary<Guid, BatchUser>(slice.Users.Count);
-        foreach (var (id, _) in slice.Users)
+        // The slice of a group's members already says which licensed groups they are in when that group is
+        // the tenant's only licensed one: skip the memberships query (its queue place comes from the slice too).
+        var onlyGroup = item.Kind == LicenseWorkKind.Group && licensedGroups.Count == 1
+            && licensedGroups.TryGetValue(item.GroupId ?? Guid.Empty, out var group) ? group : null;
+        var users = new Dictionary<Guid, BatchUser>(item.Kind == LicenseWorkKind.Users ? Math.Min(batchSize, item.UserIds.Count) : batchSize);
+        var slice = await NextSliceAsync(db, dialect, item, batchSize, users, onlyGroup is null ? licensedGroups : NoGroups, ct);
+        if (!slice.Loaded)
         {
-            users[id] = new BatchUser(id);
+            foreach (var (id, _) in slice.Users)
+            {
+                users[id] = new BatchUser(id);
+            }
         }
 
         // Lock order as direct changes: users first, then seat counters.
         if (users.Count > 0)
         {
-            // The slice of a group's members already says which licensed groups they are in when that group is
-            // the tenant's only licensed one: skip the memberships query (its queue place comes from the slice too).
-            var onlyGroup = item.Kind == LicenseWorkKind.Group && slice.CountsAsMembers && licensedGroups.Count == 1
-                && licensedGroups.TryGetValue(item.GroupId ?? Guid.Empty, out var group) ? group : null;
-            await dialect.LoadUsersAsync(db, users, onlyGroup is null ? licensedGroups : NoGroups, ct);
+            onlyGroup = slice.CountsAsMembers ? onlyGroup : null;
+            if (!slice.Loaded)
+            {
+                await dialect.LoadUsersAsync(db, users, onlyGroup is null ? licensedGroups : NoGroups, ct);
+            }
             if (onlyGroup is not null)
             {
                 foreach (var user in users.Values)
@@ -135,6 +144,16 @@ public static class LicenseProcessing
             }
         }
         var outcomes = LicenseEngine.EvaluateMembers(tenant, inputs, SeatLedger.For(tenant));
+        var restartInQueueOrder = slice.KeyOrder && RefusedASeat(outcomes);
+        if (restartInQueueOrder)
+        {
+            // Seats ran short after all (a direct assignment took some meanwhile): user-id order would pick
+            // the wrong winners, so this batch writes nothing and the members start over in membership order.
+            // Members done so far keep their seats and are unchanged on the second pass (no second audit event).
+            outcomes = [];
+            inputs.Clear();
+            slice = slice with { Last = false, NextPhase = LicenseWorkPhase.Members, CursorAdded = null, CursorId = null };
+        }
 
         var writes = new List<RowWrite>();
         var licenseTexts = new LicenseTexts(tenantId, tenant);
@@ -146,7 +165,7 @@ public static class LicenseProcessing
             var user = users[outcome.UserId];
             if (item.Kind == LicenseWorkKind.Group && slice.CountsAsMembers)
             {
-                if (outcome.Assignments.Any(a => a.AssignedByGroup == item.GroupId && a.State == LicenseState.Error))
+                if (FailedFrom(outcome.Assignments, item.GroupId))
                 {
                     failures++;
                 }
@@ -179,12 +198,18 @@ public static class LicenseProcessing
         await ApplySeatsAsync(db, tenantId, seats, ct);
 
         var groupId = item.GroupId ?? Guid.Empty;
+        if (item.Phase == LicenseWorkPhase.Departed && slice.NextPhase == LicenseWorkPhase.Members)
+        {
+            // After the departed users gave their seats back (this transaction): how to walk the members.
+            var byKey = await SeatsSufficeAsync(db, tenantId, groupId, licensedGroups.GetValueOrDefault(groupId), ct);
+            slice = slice with { NextPhase = byKey ? LicenseWorkPhase.MembersByKey : LicenseWorkPhase.Members };
+        }
         if (item.Kind == LicenseWorkKind.Group && !item.Started)
         {
             events.Insert(0, GroupLicensingAudit.Started(tenantId, groupId, item.CorrelationId, now));
             await SetGroupStateAsync(db, tenantId, groupId, LicenseProcessingState.ProcessingInProgress, ct);
         }
-        var total = (Successes: item.Successes + successes, Failures: item.Failures + failures);
+        var total = restartInQueueOrder ? (Successes: 0, Failures: 0) : (Successes: item.Successes + successes, Failures: item.Failures + failures);
         if (slice.Last)
         {
             if (item.Kind == LicenseWorkKind.Group)
@@ -220,16 +245,27 @@ public static class LicenseProcessing
         return new LicenseBatchResult(tenantId, item.Id, item.Kind, item.Batches, inputs.Count, changed, slice.Last);
     }
 
-    /// <summary>The users of the next batch in queue order, with their place in the queue when the slice decides it.</summary>
+    /// <summary>
+    /// The users of the next batch (in queue order, or in user-id order when <see cref="KeyOrder"/>), with their
+    /// place in the queue when the slice decides it.
+    /// </summary>
     private sealed record Slice(
         List<(Guid Id, DateTimeOffset? Since)> Users,
         bool CountsAsMembers,
         bool Last,
         LicenseWorkPhase NextPhase,
         DateTimeOffset? CursorAdded,
-        Guid? CursorId);
+        Guid? CursorId,
+        bool KeyOrder = false,
+        bool Loaded = false);
 
-    private static async Task<Slice> NextSliceAsync(SkuldDb db, StoreDialect dialect, LicenseWorkItem item, int batchSize, CancellationToken ct)
+    /// <summary>
+    /// The next slice of the item. A slice in user-id order comes <see cref="Slice.Loaded"/>: its users are read
+    /// with their rows (and their memberships of <paramref name="licensedGroups"/>) into <paramref name="users"/>.
+    /// </summary>
+    private static async Task<Slice> NextSliceAsync(
+        SkuldDb db, StoreDialect dialect, LicenseWorkItem item, int batchSize, Dictionary<Guid, BatchUser> users,
+        IReadOnlyDictionary<Guid, Skuld.Licensing.Engine.GroupLicense> licensedGroups, CancellationToken ct)
     {
         switch (item.Kind, item.Phase)
         {
@@ -254,16 +290,79 @@ public static class LicenseProcessing
                 return new Slice([.. members.Select(m => (m.Id, (DateTimeOffset?)m.Added))], true, last, LicenseWorkPhase.Members,
                     last ? null : members[^1].Added, last ? null : members[^1].Id);
             }
+            case (LicenseWorkKind.Group, LicenseWorkPhase.MembersByKey):
+            {
+                var members = await dialect.LoadMembersByKeyAsync(
+                    db, item.GroupId ?? Guid.Empty, item.CursorMemberId, batchSize, users, licensedGroups, ct);
+                var last = members.Count < batchSize;
+                return new Slice([.. members.Select(m => (m.Id, (DateTimeOffset?)m.Added))], true, last, LicenseWorkPhase.MembersByKey,
+                    null, last ? null : members[^1].Id, KeyOrder: true, Loaded: true);
+            }
             default:
                 throw new InvalidOperationException($"License work {item.Id} is of kind {item.Kind} in phase {item.Phase}.");
         }
+    }
+
+    /// <summary>
+    /// Whether the group's members can be walked in user-id order: the free seats of each of the group's
+    /// products cover every member that does not hold it from the group yet (an upper bound of the seats
+    /// the job takes), so nobody is refused a seat and the seat queue decides nothing. Seats other groups'
+    /// products need, and seats taken meanwhile by direct assignments, are caught per batch instead
+    /// (<see cref="RefusedASeat"/>).
+    /// </summary>
+    private static async Task<bool> SeatsSufficeAsync(
+        SkuldDb db, Guid tenantId, Guid groupId, Skuld.Licensing.Engine.GroupLicense? group, CancellationToken ct)
+    {
+        if (group is null)
+        {
+            return true;
+        }
+        int? members = null;
+        foreach (var license in group.Licenses)
+        {
+            var sku = await db.TenantSkus.AsNoTracking().Where(s => s.TenantId == tenantId && s.SkuId == license.SkuId)
+                .Select(s => new { s.EnabledUnits, s.ConsumedUnits }).SingleOrDefaultAsync(ct);
+            if (sku is null)
+            {
+                continue; // Not subscribed: the rows fail without taking seats.
+            }
+            members ??= await db.GroupMembers.CountAsync(m => m.TenantId == tenantId && m.GroupId == groupId, ct);
+            var free = sku.EnabledUnits - sku.ConsumedUnits;
+            if (free >= members)
+            {
+                continue;
+            }
+            var held = await db.LicenseAssignments.CountAsync(a => a.TenantId == tenantId && a.SourceId == groupId && a.SkuId == license.SkuId
+                && (a.State == LicenseState.Active || a.State == LicenseState.ActiveWithError), ct);
+            if (free < members - held)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Whether a member was refused a seat (its rows carry CountViolation).</summary>
+    private static bool RefusedASeat(ImmutableArray<MemberOutcome> outcomes)
+    {
+        foreach (var outcome in outcomes)
+        {
+            foreach (var row in outcome.Assignments)
+            {
+                if (row.Error == LicenseError.CountViolation)
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static void Diff(Guid userId, List<AssignmentState> before, ImmutableArray<AssignmentState> after, List<RowWrite> writes)
     {
         foreach (var row in after)
         {
-            var old = before.Find(b => b.SkuId == row.SkuId && b.AssignedByGroup == row.AssignedByGroup);
+            var old = Find(CollectionsMarshal.AsSpan(before), row);
             if (old is null || old.State != row.State || old.Error != row.Error || !old.DisabledPlans.SequenceEqual(row.DisabledPlans))
             {
                 writes.Add(new RowWrite(userId, row, Delete: false));
@@ -271,11 +370,36 @@ public static class LicenseProcessing
         }
         foreach (var old in before)
         {
-            if (!after.Any(a => a.SkuId == old.SkuId && a.AssignedByGroup == old.AssignedByGroup))
+            if (Find(after.AsSpan(), old) is null)
             {
                 writes.Add(new RowWrite(userId, old, Delete: true));
             }
         }
+    }
+
+    private static bool FailedFrom(ImmutableArray<AssignmentState> rows, Guid? groupId)
+    {
+        foreach (var row in rows)
+        {
+            if (row.AssignedByGroup == groupId && row.State == LicenseState.Error)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The row of the same SKU and source (a user has a handful: a loop, no allocation).</summary>
+    private static AssignmentState? Find(ReadOnlySpan<AssignmentState> rows, AssignmentState like)
+    {
+        for (var i = 0; i < rows.Length; i++)
+        {
+            if (rows[i].SkuId == like.SkuId && rows[i].AssignedByGroup == like.AssignedByGroup)
+            {
+                return rows[i];
+            }
+        }
+        return null;
     }
 
     private static async Task ApplySeatsAsync(SkuldDb db, Guid tenantId, SortedDictionary<Guid, int> seats, CancellationToken ct)

@@ -13,11 +13,18 @@ public enum LicenseWorkKind
     Tenant,
 }
 
-/// <summary>Where a group job is: users who left the group first (they only give seats back), then members in order.</summary>
+/// <summary>
+/// Where a group job is: users who left the group first (they only give seats back), then its members:
+/// in membership order (the seat queue) when the free seats may not suffice for every member, else in
+/// user-id order (the key order of the license rows, so each batch writes into one region of the table).
+/// </summary>
 public enum LicenseWorkPhase
 {
     Departed,
+    /// <summary>Members in membership order; cursor (membership time, member id).</summary>
     Members,
+    /// <summary>Members in user-id order, because nobody can be refused a seat; cursor: the last member id.</summary>
+    MembersByKey,
 }
 
 /// <summary>

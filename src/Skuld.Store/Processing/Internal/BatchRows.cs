@@ -50,10 +50,39 @@ internal abstract class StoreDialect
     public abstract Task<List<(Guid Id, DateTimeOffset Added)>> MembersAsync(
         SkuldDb db, Guid groupId, DateTimeOffset? afterAdded, Guid? afterId, int limit, CancellationToken ct);
 
+    /// <summary>Members of the group (any kind) in member-id order after the cursor, with their membership time.</summary>
+    public abstract Task<List<(Guid Id, DateTimeOffset Added)>> MembersByKeyAsync(
+        SkuldDb db, Guid groupId, Guid? afterId, int limit, CancellationToken ct);
+
     /// <summary>Fills the users' profile, rows and licensed memberships; drops ids that are not users.</summary>
     public abstract Task LoadUsersAsync(
         SkuldDb db, Dictionary<Guid, BatchUser> users,
         IReadOnlyDictionary<Guid, Skuld.Licensing.Engine.GroupLicense> licensedGroups, CancellationToken ct);
+
+    /// <summary>Adds the users' memberships of <paramref name="licensedGroups"/> (and their earliest membership time).</summary>
+    public abstract Task LoadMembershipsAsync(
+        SkuldDb db, Dictionary<Guid, BatchUser> users,
+        IReadOnlyDictionary<Guid, Skuld.Licensing.Engine.GroupLicense> licensedGroups, CancellationToken ct);
+
+    /// <summary>
+    /// The next members of the group in member-id order after the cursor (all of them, for the cursor), with
+    /// the users among them loaded into <paramref name="users"/> as <see cref="LoadUsersAsync"/> does.
+    /// </summary>
+    public virtual async Task<List<(Guid Id, DateTimeOffset Added)>> LoadMembersByKeyAsync(
+        SkuldDb db, Guid groupId, Guid? afterId, int limit, Dictionary<Guid, BatchUser> users,
+        IReadOnlyDictionary<Guid, Skuld.Licensing.Engine.GroupLicense> licensedGroups, CancellationToken ct)
+    {
+        var members = await MembersByKeyAsync(db, groupId, afterId, limit, ct);
+        foreach (var (id, _) in members)
+        {
+            users[id] = new BatchUser(id);
+        }
+        if (users.Count > 0)
+        {
+            await LoadUsersAsync(db, users, licensedGroups, ct);
+        }
+        return members;
+    }
 
     /// <summary>The tenant's licensed groups with their products.</summary>
     public abstract Task<Dictionary<Guid, Skuld.Licensing.Engine.GroupLicense>> LicensedGroupsAsync(SkuldDb db, CancellationToken ct);

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Skuld.Licensing.Engine;
 
@@ -11,31 +10,47 @@ namespace Skuld.Store.Processing.Internal;
 internal sealed class LicenseTexts(Guid tenantId, TenantSnapshot tenant)
 {
     private readonly Dictionary<string, string> texts = [];
-    private readonly StringBuilder key = new();
+    private char[] key = new char[256];
 
     /// <summary>The audit text of the licenses <paramref name="rows"/> grant, as a JSON string literal.</summary>
     public string Of(IEnumerable<AssignmentState> rows)
     {
-        key.Clear();
+        // The key (granting SKUs and their disabled plans) is built in a reused buffer and looked up as a span:
+        // this runs twice per changed user, and almost every lookup hits.
+        var length = 0;
         foreach (var row in rows)
         {
             if (row.GrantsLicense)
             {
-                key.Append(row.SkuId).Append(':');
+                Append(ref length, row.SkuId, ':');
                 foreach (var plan in row.DisabledPlans.IsDefault ? [] : row.DisabledPlans)
                 {
-                    key.Append(plan).Append(',');
+                    Append(ref length, plan, ',');
                 }
-                key.Append(';');
+                Append(ref length, null, ';');
             }
         }
-        var k = key.ToString();
-        if (!texts.TryGetValue(k, out var text))
+        var lookup = texts.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (!lookup.TryGetValue(key.AsSpan(0, length), out var text))
         {
             // Kept as a JSON string literal: the audit embeds it as is, so it is serialised once per batch, not per user.
             text = JsonSerializer.Serialize(GroupLicensingAudit.Licenses(tenantId, tenant, LicenseEngine.Effective(tenant, rows)));
-            texts[k] = text;
+            texts[new string(key, 0, length)] = text;
         }
         return text;
+    }
+
+    private void Append(ref int length, Guid? id, char separator)
+    {
+        if (length + 40 > key.Length)
+        {
+            Array.Resize(ref key, key.Length * 2);
+        }
+        if (id is { } guid)
+        {
+            guid.TryFormat(key.AsSpan(length), out var written);
+            length += written;
+        }
+        key[length++] = separator;
     }
 }

@@ -70,6 +70,24 @@ internal sealed class PostgresDialect : StoreDialect
         return members;
     }
 
+    public override async Task<List<(Guid Id, DateTimeOffset Added)>> MembersByKeyAsync(
+        SkuldDb db, Guid groupId, Guid? afterId, int limit, CancellationToken ct)
+    {
+        await using var command = Command(db,
+            "SELECT m.member_id, m.added_date_time FROM group_members m WHERE m.tenant_id = @t AND m.group_id = @g AND m.member_id > @m " +
+            "AND m.member_kind = 'User' ORDER BY m.member_id LIMIT @n");
+        command.Parameters.AddWithValue("g", groupId);
+        command.Parameters.AddWithValue("m", afterId ?? Guid.Empty);
+        command.Parameters.AddWithValue("n", limit);
+        var members = new List<(Guid, DateTimeOffset)>(limit);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            members.Add((reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1)));
+        }
+        return members;
+    }
+
     public override async Task<Dictionary<Guid, Skuld.Licensing.Engine.GroupLicense>> LicensedGroupsAsync(SkuldDb db, CancellationToken ct)
     {
         await using var command = Command(db, "SELECT group_id, sku_id, disabled_plans FROM group_licenses WHERE tenant_id = @t ORDER BY group_id, sku_id");
@@ -131,10 +149,18 @@ internal sealed class PostgresDialect : StoreDialect
             }
         }
 
-        if (licensedGroups.Count == 0)
+        await LoadMembershipsAsync(db, users, licensedGroups, ct);
+    }
+
+    public override async Task LoadMembershipsAsync(
+        SkuldDb db, Dictionary<Guid, BatchUser> users,
+        IReadOnlyDictionary<Guid, Skuld.Licensing.Engine.GroupLicense> licensedGroups, CancellationToken ct)
+    {
+        if (licensedGroups.Count == 0 || users.Count == 0)
         {
             return;
         }
+        var ids = users.Keys.ToArray();
         await using (var command = Command(db,
             "SELECT m.member_id, m.group_id, m.added_date_time FROM group_members m WHERE m.tenant_id = @t AND m.member_id = ANY(@ids) " +
             "AND m.group_id IN (SELECT DISTINCT l.group_id FROM group_licenses l WHERE l.tenant_id = @t)"))

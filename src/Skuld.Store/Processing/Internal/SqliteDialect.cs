@@ -71,6 +71,24 @@ internal sealed class SqliteDialect : StoreDialect
         return members;
     }
 
+    public override async Task<List<(Guid Id, DateTimeOffset Added)>> MembersByKeyAsync(
+        SkuldDb db, Guid groupId, Guid? afterId, int limit, CancellationToken ct)
+    {
+        await using var command = Command(db,
+            "SELECT m.member_id, m.added_date_time FROM group_members m WHERE m.tenant_id = $t AND m.group_id = $g AND m.member_id > $m " +
+            "AND m.member_kind = 'User' ORDER BY m.member_id LIMIT $n");
+        command.Parameters.AddWithValue("$g", Text(groupId));
+        command.Parameters.AddWithValue("$m", afterId is { } m ? Text(m) : "");
+        command.Parameters.AddWithValue("$n", limit);
+        var members = new List<(Guid, DateTimeOffset)>(limit);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (reader.Read())
+        {
+            members.Add((reader.GetGuid(0), new DateTimeOffset(reader.GetInt64(1), TimeSpan.Zero)));
+        }
+        return members;
+    }
+
     public override async Task<Dictionary<Guid, Skuld.Licensing.Engine.GroupLicense>> LicensedGroupsAsync(SkuldDb db, CancellationToken ct)
     {
         await using var command = Command(db, "SELECT group_id, sku_id, disabled_plans FROM group_licenses WHERE tenant_id = $t ORDER BY group_id, sku_id");
@@ -84,6 +102,65 @@ internal sealed class SqliteDialect : StoreDialect
         }
         return licenses.GroupBy(l => l.Group).ToDictionary(
             g => g.Key, g => new Skuld.Licensing.Engine.GroupLicense(g.Key, [.. g.Select(l => l.License)]));
+    }
+
+    public override async Task<List<(Guid Id, DateTimeOffset Added)>> LoadMembersByKeyAsync(
+        SkuldDb db, Guid groupId, Guid? afterId, int limit, Dictionary<Guid, BatchUser> users,
+        IReadOnlyDictionary<Guid, Skuld.Licensing.Engine.GroupLicense> licensedGroups, CancellationToken ct)
+    {
+        // One statement: the members' key range, each member's user row and license rows probed in key order.
+        await using (var command = Command(db,
+            "SELECT m.member_id, m.added_date_time, u.id, u.usage_location, u.user_principal_name, u.display_name, " +
+            "a.sku_id, a.source_id, a.disabled_plans, a.state, a.error FROM " +
+            "(SELECT member_id, added_date_time FROM group_members WHERE tenant_id = $t AND group_id = $g AND member_id > $m " +
+            "AND member_kind = 'User' ORDER BY member_id LIMIT $n) m " +
+            "LEFT JOIN users u ON u.tenant_id = $t AND u.id = m.member_id " +
+            "LEFT JOIN license_assignments a ON a.tenant_id = $t AND a.user_id = m.member_id"))
+        {
+            command.Parameters.AddWithValue("$g", Text(groupId));
+            command.Parameters.AddWithValue("$m", afterId is { } m ? Text(m) : "");
+            command.Parameters.AddWithValue("$n", limit);
+            var members = new List<(Guid Id, DateTimeOffset Added)>(limit);
+            var seen = new HashSet<Guid>(limit);
+            await using (var reader = await command.ExecuteReaderAsync(ct))
+            {
+                while (reader.Read())
+                {
+                    var id = reader.GetGuid(0);
+                    if (seen.Add(id))
+                    {
+                        members.Add((id, new DateTimeOffset(reader.GetInt64(1), TimeSpan.Zero)));
+                        if (!reader.IsDBNull(2))
+                        {
+                            users[id] = new BatchUser(id)
+                            {
+                                UsageLocation = reader.IsDBNull(3) ? null : reader.GetString(3),
+                                UserPrincipalName = reader.GetString(4),
+                                DisplayName = reader.GetString(5),
+                            };
+                        }
+                    }
+                    if (!reader.IsDBNull(6) && users.TryGetValue(id, out var user))
+                    {
+                        user.Rows.Add(Row(reader, 6));
+                    }
+                }
+            }
+            members.Sort((a, b) => a.Id.CompareTo(b.Id));
+            await LoadMembershipsAsync(db, users, licensedGroups, ct);
+            return members;
+        }
+    }
+
+    private static AssignmentState Row(SqliteDataReader reader, int at)
+    {
+        var source = reader.GetGuid(at + 1);
+        return new AssignmentState(
+            reader.GetGuid(at),
+            source == Guid.Empty ? null : source,
+            GuidList(reader.GetString(at + 2)),
+            Enum.Parse<LicenseState>(reader.GetString(at + 3)),
+            Enum.Parse<LicenseError>(reader.GetString(at + 4)));
     }
 
     public override async Task LoadUsersAsync(
@@ -121,23 +198,27 @@ internal sealed class SqliteDialect : StoreDialect
             {
                 if (users.TryGetValue(reader.GetGuid(0), out var user))
                 {
-                    var source = reader.GetGuid(2);
-                    user.Rows.Add(new AssignmentState(
-                        reader.GetGuid(1),
-                        source == Guid.Empty ? null : source,
-                        GuidList(reader.GetString(3)),
-                        Enum.Parse<LicenseState>(reader.GetString(4)),
-                        Enum.Parse<LicenseError>(reader.GetString(5))));
+                    user.Rows.Add(Row(reader, 1));
                 }
             }
         }
 
-        if (licensedGroups.Count == 0)
+        await LoadMembershipsAsync(db, users, licensedGroups, ct);
+    }
+
+    public override async Task LoadMembershipsAsync(
+        SkuldDb db, Dictionary<Guid, BatchUser> users,
+        IReadOnlyDictionary<Guid, Skuld.Licensing.Engine.GroupLicense> licensedGroups, CancellationToken ct)
+    {
+        if (licensedGroups.Count == 0 || users.Count == 0)
         {
             return;
         }
+        var ids = IdsJson(users.Keys);
         await using (var command = Command(db,
-            "SELECT m.member_id, m.group_id, m.added_date_time FROM group_members m WHERE m.tenant_id = $t " +
+            // INDEXED BY: without it SQLite prefers the covering (tenant, group, added, member) index with
+            // only its group prefix usable, i.e. reads every member of every licensed group for a few users.
+            "SELECT m.member_id, m.group_id, m.added_date_time FROM group_members m INDEXED BY IX_group_members_tenant_id_member_id WHERE m.tenant_id = $t " +
             "AND m.member_id IN (SELECT value FROM json_each($ids)) " +
             "AND m.group_id IN (SELECT DISTINCT l.group_id FROM group_licenses l WHERE l.tenant_id = $t)"))
         {
@@ -164,6 +245,7 @@ internal sealed class SqliteDialect : StoreDialect
         {
             return;
         }
+        var texts = new Texts();
         await using var upsert = Command(db,
             "INSERT INTO license_assignments (tenant_id, user_id, sku_id, source_id, disabled_plans, state, error, assigned_date_time, last_updated_date_time) " +
             "VALUES ($t, $u, $s, $src, $dp, $st, $er, $now, $now) ON CONFLICT (tenant_id, user_id, sku_id, source_id) DO UPDATE SET " +
@@ -180,15 +262,15 @@ internal sealed class SqliteDialect : StoreDialect
             if (write.Delete)
             {
                 du.Value = Text(write.UserId);
-                ds.Value = Text(write.State.SkuId);
-                dsrc.Value = Text(write.SourceId);
+                ds.Value = texts.Of(write.State.SkuId);
+                dsrc.Value = texts.Of(write.SourceId);
                 delete.ExecuteNonQuery();
             }
             else
             {
                 uu.Value = Text(write.UserId);
-                us.Value = Text(write.State.SkuId);
-                usrc.Value = Text(write.SourceId);
+                us.Value = texts.Of(write.State.SkuId);
+                usrc.Value = texts.Of(write.SourceId);
                 udp.Value = GuidListJson(write.State.DisabledPlans);
                 ust.Value = write.State.State.ToString();
                 uer.Value = write.State.Error.ToString();
@@ -210,6 +292,7 @@ internal sealed class SqliteDialect : StoreDialect
             "VALUES ($t, $id, $at, $name, $cat, $res, $reason, $op, $corr, $svc, $iu, $ia, $ib, $tr, $ad)");
         var p = new[] { "$t", "$id", "$at", "$name", "$cat", "$res", "$reason", "$op", "$corr", "$svc", "$iu", "$ia", "$ib", "$tr", "$ad" }
             .Select(name => name == "$t" ? insert.Parameters[name] : Add(insert, name)).ToArray();
+        var texts = new Texts();
         foreach (var e in events)
         {
             ct.ThrowIfCancellationRequested();
@@ -220,10 +303,10 @@ internal sealed class SqliteDialect : StoreDialect
             p[5].Value = e.Result;
             p[6].Value = (object?)e.ResultReason ?? DBNull.Value;
             p[7].Value = e.OperationType;
-            p[8].Value = Text(e.CorrelationId);
+            p[8].Value = texts.Of(e.CorrelationId);
             p[9].Value = e.LoggedByService;
-            p[10].Value = e.InitiatedByUserId is { } u ? Text(u) : DBNull.Value;
-            p[11].Value = e.InitiatedByAppId is { } a ? Text(a) : DBNull.Value;
+            p[10].Value = e.InitiatedByUserId is { } u ? texts.Of(u) : DBNull.Value;
+            p[11].Value = e.InitiatedByAppId is { } a ? texts.Of(a) : DBNull.Value;
             p[12].Value = e.InitiatedBy;
             p[13].Value = e.TargetResources;
             p[14].Value = e.AdditionalDetails;
@@ -232,7 +315,30 @@ internal sealed class SqliteDialect : StoreDialect
     }
 
     // EF Core stores GUIDs as upper-case text on SQLite; Microsoft.Data.Sqlite would bind a Guid as a blob.
-    private static string Text(Guid id) => id.ToString("D").ToUpperInvariant();
+    private static string Text(Guid id) => string.Create(36, id, static (chars, id) =>
+    {
+        id.TryFormat(chars, out _, "D");
+        for (var i = 0; i < chars.Length; i++)
+        {
+            chars[i] = char.ToUpperInvariant(chars[i]);
+        }
+    });
+
+    /// <summary>The text of GUIDs that repeat within a batch (tenant, SKU, source, correlation, app), made once.</summary>
+    private sealed class Texts
+    {
+        private readonly Dictionary<Guid, string> texts = [];
+
+        public string Of(Guid id)
+        {
+            if (!texts.TryGetValue(id, out var text))
+            {
+                text = Text(id);
+                texts[id] = text;
+            }
+            return text;
+        }
+    }
 
     private static string IdsJson(IEnumerable<Guid> ids)
     {
