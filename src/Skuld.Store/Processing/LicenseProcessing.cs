@@ -94,7 +94,9 @@ public static class LicenseProcessing
     {
         var tenantId = item.TenantId;
         var licensedGroups = await dialect.LicensedGroupsAsync(db, tenantId, ct);
-        var slice = await NextSliceAsync(db, dialect, item, batchSize, ct);
+        // Nested group licensing (tenant setting): members and memberOf are transitive (StoreDialect.Nested.cs).
+        var nested = await StoreDialect.NestedGroupLicensingAsync(db, tenantId, ct);
+        var slice = await NextSliceAsync(db, dialect, item, batchSize, nested, ct);
         var users = new Dictionary<Guid, BatchUser>(slice.Users.Count);
         foreach (var (id, _) in slice.Users)
         {
@@ -108,7 +110,11 @@ public static class LicenseProcessing
             // the tenant's only licensed one: skip the memberships query (its queue place comes from the slice too).
             var onlyGroup = item.Kind == LicenseWorkKind.Group && slice.CountsAsMembers && licensedGroups.Count == 1
                 && licensedGroups.TryGetValue(item.GroupId ?? Guid.Empty, out var group) ? group : null;
-            await dialect.LoadUsersAsync(db, tenantId, users, onlyGroup is null ? licensedGroups : NoGroups, ct);
+            await dialect.LoadUsersAsync(db, tenantId, users, onlyGroup is null && !nested ? licensedGroups : NoGroups, ct);
+            if (onlyGroup is null && nested)
+            {
+                await dialect.LoadTransitiveLicensedGroupsAsync(db, tenantId, users, licensedGroups, ct);
+            }
             if (onlyGroup is not null)
             {
                 foreach (var user in users.Values)
@@ -225,7 +231,8 @@ public static class LicenseProcessing
         DateTimeOffset? CursorAdded,
         Guid? CursorId);
 
-    private static async Task<Slice> NextSliceAsync(SkuldDb db, StoreDialect dialect, LicenseWorkItem item, int batchSize, CancellationToken ct)
+    private static async Task<Slice> NextSliceAsync(
+        SkuldDb db, StoreDialect dialect, LicenseWorkItem item, int batchSize, bool nested, CancellationToken ct)
     {
         switch (item.Kind, item.Phase)
         {
@@ -238,14 +245,18 @@ public static class LicenseProcessing
             case (LicenseWorkKind.Group, LicenseWorkPhase.Departed):
             {
                 // Users who left only give seats back, so they go before every member.
-                var ids = await dialect.DepartedAsync(db, item.TenantId, item.GroupId ?? Guid.Empty, item.CursorMemberId, batchSize, ct);
+                var ids = nested
+                    ? await dialect.NestedDepartedAsync(db, item.TenantId, item.GroupId ?? Guid.Empty, item.CursorMemberId, batchSize, ct)
+                    : await dialect.DepartedAsync(db, item.TenantId, item.GroupId ?? Guid.Empty, item.CursorMemberId, batchSize, ct);
                 var done = ids.Count < batchSize;
                 return new Slice([.. ids.Select(id => (id, (DateTimeOffset?)DateTimeOffset.MinValue))], false, false,
                     done ? LicenseWorkPhase.Members : LicenseWorkPhase.Departed, null, done ? null : ids[^1]);
             }
             case (LicenseWorkKind.Group, LicenseWorkPhase.Members):
             {
-                var members = await dialect.MembersAsync(db, item.TenantId, item.GroupId ?? Guid.Empty, item.CursorAddedDateTime, item.CursorMemberId, batchSize, ct);
+                var members = nested
+                    ? await dialect.NestedMembersAsync(db, item.TenantId, item.GroupId ?? Guid.Empty, item.CursorAddedDateTime, item.CursorMemberId, batchSize, ct)
+                    : await dialect.MembersAsync(db, item.TenantId, item.GroupId ?? Guid.Empty, item.CursorAddedDateTime, item.CursorMemberId, batchSize, ct);
                 var last = members.Count < batchSize;
                 return new Slice([.. members.Select(m => (m.Id, (DateTimeOffset?)m.Added))], true, last, LicenseWorkPhase.Members,
                     last ? null : members[^1].Added, last ? null : members[^1].Id);
