@@ -5,10 +5,15 @@ internal sealed partial class SqliteDialect
 {
     // The groups at or below $g, each with every distinct time at which it joined $g through some path
     // ($g itself at the dawn of time). UNION keeps (group, time) pairs distinct, so cycles end.
+    // CROSS JOIN fixes SQLite's loop order (the few groups outside, their members by index inside): without
+    // statistics the planner may otherwise scan the tenant's whole membership table per row.
     private const string Subtree =
         "WITH RECURSIVE sub(group_id, since) AS (SELECT $g, $min UNION " +
-        "SELECT m.member_id, max(sub.since, m.added_date_time) FROM sub JOIN group_members m " +
+        "SELECT m.member_id, max(sub.since, m.added_date_time) FROM sub CROSS JOIN group_members m " +
         "ON m.tenant_id = $t AND m.group_id = sub.group_id AND m.member_kind = 'Group') ";
+
+    // The (tenant_id, member_id) index of GroupMemberConfiguration, by EF Core's name for it.
+    private const string ByMember = "\"IX_group_members_tenant_id_member_id\"";
 
     public override async Task<List<Guid>> TransitiveDepartedAsync(
         SkuldDb db, Guid tenantId, Guid groupId, Guid? after, int limit, CancellationToken ct)
@@ -40,7 +45,7 @@ internal sealed partial class SqliteDialect
         // linear in the subtree per batch, set-based, no query per user.
         await using var command = Command(db,
             Subtree + ", below(id, added) AS (" +
-            "SELECT m.member_id, min(max(sub.since, m.added_date_time)) FROM sub JOIN group_members m " +
+            "SELECT m.member_id, min(max(sub.since, m.added_date_time)) FROM sub CROSS JOIN group_members m " +
             "ON m.tenant_id = $t AND m.group_id = sub.group_id AND m.member_kind = 'User' GROUP BY m.member_id) " +
             "SELECT id, added FROM below WHERE (added, id) > ($a, $m) ORDER BY added, id LIMIT $n");
         command.Parameters.AddWithValue("$t", Text(tenantId));
@@ -68,11 +73,14 @@ internal sealed partial class SqliteDialect
         }
         // Upwards from the users: every group above each user with every distinct time it was reached at
         // (UNION keeps the rows distinct, so cycles end); then the earliest per (user, licensed group).
+        // INDEXED BY and CROSS JOIN (loop order: the rows found so far outside, their parents by index inside):
+        // without statistics SQLite 3.53 otherwise scans the tenant's memberships by tenant alone and the
+        // recursive rows inside them, which made 3,000 users take 11 s instead of milliseconds.
         await using var command = Command(db,
             "WITH RECURSIVE up(user_id, group_id, since) AS (" +
-            "SELECT m.member_id, m.group_id, m.added_date_time FROM group_members m " +
+            "SELECT m.member_id, m.group_id, m.added_date_time FROM group_members m INDEXED BY " + ByMember + " " +
             "WHERE m.tenant_id = $t AND m.member_id IN (SELECT value FROM json_each($ids)) UNION " +
-            "SELECT up.user_id, p.group_id, max(up.since, p.added_date_time) FROM up JOIN group_members p " +
+            "SELECT up.user_id, p.group_id, max(up.since, p.added_date_time) FROM up CROSS JOIN group_members p INDEXED BY " + ByMember + " " +
             "ON p.tenant_id = $t AND p.member_id = up.group_id) " +
             "SELECT user_id, group_id, min(since) FROM up " +
             "WHERE group_id IN (SELECT DISTINCT l.group_id FROM group_licenses l WHERE l.tenant_id = $t) GROUP BY user_id, group_id");
