@@ -27,7 +27,7 @@ internal static class TenantCommand
             created => parse.GetValue(json) ? cli.Json(created) : Print(cli, created),
             ct));
 
-        return new Command("tenant", "Manage tenants (works on the store directly).") { create };
+        return new Command("tenant", "Manage tenants (works on the store directly).") { create, TenantSetCommand.Create(cli) };
     }
 
     private static int Print(CliOutput cli, TenantCreated created) => cli.Details(

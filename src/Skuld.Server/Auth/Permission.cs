@@ -19,4 +19,6 @@ public enum Permission
     ReadReports,
     /// <summary>Tenant settings, subscriptions, app registrations and role assignments.</summary>
     ManageTenant,
+    /// <summary>The tenant's licensing settings (nested group licensing): Global and License Administrators.</summary>
+    ManageLicensingSettings,
 }

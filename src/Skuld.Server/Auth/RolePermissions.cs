@@ -23,6 +23,7 @@ public static class RolePermissions
     private static readonly FrozenSet<Permission> LicenseAdministrator = new[]
     {
         Permission.ReadDirectory, Permission.ManageUserLicenses, Permission.ManageUsageLocation, Permission.ManageGroupLicenses,
+        Permission.ManageLicensingSettings,
     }.ToFrozenSet();
 
     // Group licenses but not user licenses nor usage location (reference §3, following Graph over the M365 admin center).

@@ -99,12 +99,14 @@ public static class LicenseProcessing
     {
         var tenantId = item.TenantId;
         var licensedGroups = await dialect.LicensedGroupsAsync(db, ct);
+        // Nested group licensing (tenant setting): members and memberOf are transitive (StoreDialect.Nested.cs).
+        var nested = await StoreDialect.NestedGroupLicensingAsync(db, tenantId, ct);
         // The slice of a group's members already says which licensed groups they are in when that group is
         // the tenant's only licensed one: skip the memberships query (its queue place comes from the slice too).
         var onlyGroup = item.Kind == LicenseWorkKind.Group && licensedGroups.Count == 1
             && licensedGroups.TryGetValue(item.GroupId ?? Guid.Empty, out var group) ? group : null;
         var users = new Dictionary<Guid, BatchUser>(item.Kind == LicenseWorkKind.Users ? Math.Min(batchSize, item.UserIds.Count) : batchSize);
-        var slice = await NextSliceAsync(db, dialect, item, batchSize, users, onlyGroup is null ? licensedGroups : NoGroups, ct);
+        var slice = await NextSliceAsync(db, dialect, item, batchSize, nested, users, onlyGroup is null ? licensedGroups : NoGroups, ct);
         if (!slice.Loaded)
         {
             foreach (var (id, _) in slice.Users)
@@ -119,7 +121,11 @@ public static class LicenseProcessing
             onlyGroup = slice.CountsAsMembers ? onlyGroup : null;
             if (!slice.Loaded)
             {
-                await dialect.LoadUsersAsync(db, users, onlyGroup is null ? licensedGroups : NoGroups, ct);
+                await dialect.LoadUsersAsync(db, users, onlyGroup is null && !nested ? licensedGroups : NoGroups, ct);
+            }
+            if (onlyGroup is null && nested)
+            {
+                await dialect.LoadTransitiveLicensedGroupsAsync(db, users, licensedGroups, ct);
             }
             if (onlyGroup is not null)
             {
@@ -201,7 +207,7 @@ public static class LicenseProcessing
         if (item.Phase == LicenseWorkPhase.Departed && slice.NextPhase == LicenseWorkPhase.Members)
         {
             // After the departed users gave their seats back (this transaction): how to walk the members.
-            var byKey = await SeatsSufficeAsync(db, tenantId, groupId, licensedGroups.GetValueOrDefault(groupId), ct);
+            var byKey = !nested && await SeatsSufficeAsync(db, tenantId, groupId, licensedGroups.GetValueOrDefault(groupId), ct);
             slice = slice with { NextPhase = byKey ? LicenseWorkPhase.MembersByKey : LicenseWorkPhase.Members };
         }
         if (item.Kind == LicenseWorkKind.Group && !item.Started)
@@ -264,7 +270,7 @@ public static class LicenseProcessing
     /// with their rows (and their memberships of <paramref name="licensedGroups"/>) into <paramref name="users"/>.
     /// </summary>
     private static async Task<Slice> NextSliceAsync(
-        SkuldDb db, StoreDialect dialect, LicenseWorkItem item, int batchSize, Dictionary<Guid, BatchUser> users,
+        SkuldDb db, StoreDialect dialect, LicenseWorkItem item, int batchSize, bool nested, Dictionary<Guid, BatchUser> users,
         IReadOnlyDictionary<Guid, Skuld.Licensing.Engine.GroupLicense> licensedGroups, CancellationToken ct)
     {
         switch (item.Kind, item.Phase)
@@ -278,14 +284,18 @@ public static class LicenseProcessing
             case (LicenseWorkKind.Group, LicenseWorkPhase.Departed):
             {
                 // Users who left only give seats back, so they go before every member.
-                var ids = await dialect.DepartedAsync(db, item.GroupId ?? Guid.Empty, item.CursorMemberId, batchSize, ct);
+                var ids = nested
+                    ? await dialect.NestedDepartedAsync(db, item.GroupId ?? Guid.Empty, item.CursorMemberId, batchSize, ct)
+                    : await dialect.DepartedAsync(db, item.GroupId ?? Guid.Empty, item.CursorMemberId, batchSize, ct);
                 var done = ids.Count < batchSize;
                 return new Slice([.. ids.Select(id => (id, (DateTimeOffset?)DateTimeOffset.MinValue))], false, false,
                     done ? LicenseWorkPhase.Members : LicenseWorkPhase.Departed, null, done ? null : ids[^1]);
             }
             case (LicenseWorkKind.Group, LicenseWorkPhase.Members):
             {
-                var members = await dialect.MembersAsync(db, item.GroupId ?? Guid.Empty, item.CursorAddedDateTime, item.CursorMemberId, batchSize, ct);
+                var members = nested
+                    ? await dialect.NestedMembersAsync(db, item.GroupId ?? Guid.Empty, item.CursorAddedDateTime, item.CursorMemberId, batchSize, ct)
+                    : await dialect.MembersAsync(db, item.GroupId ?? Guid.Empty, item.CursorAddedDateTime, item.CursorMemberId, batchSize, ct);
                 var last = members.Count < batchSize;
                 return new Slice([.. members.Select(m => (m.Id, (DateTimeOffset?)m.Added))], true, last, LicenseWorkPhase.Members,
                     last ? null : members[^1].Added, last ? null : members[^1].Id);

@@ -15,7 +15,8 @@ public sealed class RolePermissionsTests
             Permission.ManageGroups, Permission.ManageGroupLicenses,
         ],
         [DirectoryRole.LicenseAdministrator] =
-            [Permission.ReadDirectory, Permission.ManageUserLicenses, Permission.ManageUsageLocation, Permission.ManageGroupLicenses],
+            [Permission.ReadDirectory, Permission.ManageUserLicenses, Permission.ManageUsageLocation, Permission.ManageGroupLicenses,
+                Permission.ManageLicensingSettings],
         [DirectoryRole.GroupsAdministrator] = [Permission.ReadDirectory, Permission.ManageGroups, Permission.ManageGroupLicenses],
         [DirectoryRole.GlobalReader] = [Permission.ReadDirectory, Permission.ReadAuditLogs, Permission.ReadReports],
         [DirectoryRole.ReportsReader] = [Permission.ReadAuditLogs, Permission.ReadReports],

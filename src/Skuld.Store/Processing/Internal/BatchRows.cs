@@ -35,7 +35,7 @@ internal readonly record struct RowWrite(Guid UserId, AssignmentState State, boo
 }
 
 /// <summary>The provider-specific statements of batch processing, on the context's own connection and transaction.</summary>
-internal abstract class StoreDialect
+internal abstract partial class StoreDialect
 {
     /// <summary>The oldest work item of a tenant that has no older one, locked for this transaction; null when none.</summary>
     public abstract Task<LicenseWorkItem?> ClaimAsync(SkuldDb db, CancellationToken ct);

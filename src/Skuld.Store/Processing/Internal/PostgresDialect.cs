@@ -12,7 +12,7 @@ namespace Skuld.Store.Processing.Internal;
 /// so a process that dies releases it with its connection; bulk writes are one statement per batch
 /// over <c>unnest</c> of array parameters.
 /// </summary>
-internal sealed class PostgresDialect : StoreDialect
+internal sealed partial class PostgresDialect : StoreDialect
 {
     public static readonly PostgresDialect Instance = new();
 

@@ -13,7 +13,7 @@ namespace Skuld.Store.Processing.Internal;
 /// ticks, enums by name, GUID lists as JSON text); bulk writes reuse one prepared statement inside
 /// the batch's transaction, rows in key order.
 /// </summary>
-internal sealed class SqliteDialect : StoreDialect
+internal sealed partial class SqliteDialect : StoreDialect
 {
     public static readonly SqliteDialect Instance = new();
 
