@@ -6,6 +6,7 @@ using Skuld.Store.Directory;
 using Skuld.Store.Licensing;
 using Skuld.Store.Processing;
 using Skuld.Store.Providers;
+using Skuld.Store.Recipients;
 
 namespace Skuld.Store;
 
@@ -31,6 +32,8 @@ public class SkuldDb(DbContextOptions options) : DbContext(options)
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<LicenseWorkItem> LicenseWorkItems => Set<LicenseWorkItem>();
     public DbSet<LicenseWorkLog> LicenseWorkLog => Set<LicenseWorkLog>();
+    public DbSet<OrgContact> OrgContacts => Set<OrgContact>();
+    public DbSet<RecipientAddress> RecipientAddresses => Set<RecipientAddress>();
 
     /// <summary>A context on the given store, for direct use (CLI bootstrap verbs, tests). Dispose it.</summary>
     public static SkuldDb CreateFor(StoreLocation location) => location.Provider switch
@@ -55,5 +58,6 @@ public class SkuldDb(DbContextOptions options) : DbContext(options)
         configurationBuilder.Properties<MemberKind>().HaveConversion<string>();
         configurationBuilder.Properties<LicenseWorkKind>().HaveConversion<string>();
         configurationBuilder.Properties<LicenseWorkPhase>().HaveConversion<string>();
+        configurationBuilder.Properties<RecipientType>().HaveConversion<string>();
     }
 }
