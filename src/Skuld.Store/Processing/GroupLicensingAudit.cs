@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Skuld.Licensing.Engine;
 using Skuld.Store.Audit;
+using Skuld.Store.Recipients;
 
 namespace Skuld.Store.Processing;
 
@@ -49,7 +50,7 @@ public static class GroupLicensingAudit
     internal static AuditEvent UserChanged(
         Guid tenantId, Guid userId, string displayName, string userPrincipalName,
         string oldLicensesJson, string newLicensesJson, LicenseError failure, Guid? failedGroup,
-        Guid correlationId, DateTimeOffset at)
+        Guid correlationId, DateTimeOffset at, AddressConflict? conflict = null)
     {
         var target = new StringBuilder(256 + oldLicensesJson.Length + newLicensesJson.Length);
         target.Append("[{\"id\":\"").Append(userId.ToString("D")).Append("\",\"displayName\":").Append(JsonString(displayName))
@@ -72,7 +73,12 @@ public static class GroupLicensingAudit
             InitiatedBy = GroupLicensingInitiator,
             TargetResources = target.ToString(),
             AdditionalDetails = failed && failedGroup is { } g
-                ? $"[{{\"key\":\"FailureCode\",\"value\":\"{failure}\"}},{{\"key\":\"GroupId\",\"value\":\"{g:D}\"}}]"
+                ? failure == LicenseError.UniquenessViolation && conflict is not null
+                    // Rare: names the recipient holding the address (reference §5), so the slower serializer is fine.
+                    ? JsonSerializer.Serialize(
+                        ((IEnumerable<KeyValuePair<string, string>>)[new("FailureCode", failure.ToString()), new("GroupId", g.ToString("D")), .. conflict.AuditDetails()])
+                        .Select(d => new { key = d.Key, value = d.Value }))
+                    : $"[{{\"key\":\"FailureCode\",\"value\":\"{failure}\"}},{{\"key\":\"GroupId\",\"value\":\"{g:D}\"}}]"
                 : "[]",
         };
     }
