@@ -2,10 +2,12 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.EntityFrameworkCore;
 using Skuld.Server.Api.Audit;
+using Skuld.Server.Api.Recipients;
 using Skuld.Server.Auth;
 using Skuld.Server.Graph;
 using Skuld.Server.Graph.Audit;
 using Skuld.Server.Graph.Batch;
+using Skuld.Server.Graph.Contacts;
 using Skuld.Server.Graph.Groups;
 using Skuld.Server.Graph.Organization;
 using Skuld.Server.Graph.Skus;
@@ -64,10 +66,12 @@ public static class SkuldApp
         graph.MapSubscribedSkus();
         graph.MapOrganization();
         graph.MapDirectoryAudits();
+        graph.MapContacts();
         graph.MapBatch();
         graph.MapFallback(Unmatched);
         app.MapGroupsApi();
         app.MapAuditApi();
+        app.MapRecipientsApi();
         return app;
     }
 
