@@ -77,7 +77,10 @@ public static class RecipientsApiEndpoints
             : ToProblem(result);
     }
 
-    /// <summary>The user's license rows in error; a <c>UniquenessViolation</c> names the recipient holding the user's address.</summary>
+    /// <summary>
+    /// The user's license rows in error; a <c>UniquenessViolation</c> names the recipient holding the user's address,
+    /// and <c>proxyConflict</c> names it whenever one holds the UPN (a mailbox would clash), errors stored or not.
+    /// </summary>
     private static async Task<IResult> LicenseErrorsAsync(string id, HttpContext http, SkuldDb db, CancellationToken ct)
     {
         var caller = http.GetCaller();
@@ -91,10 +94,9 @@ public static class RecipientsApiEndpoints
             .Where(a => a.TenantId == caller.TenantId && a.UserId == user.Id && a.Error != LicenseError.None)
             .OrderBy(a => a.SkuId).ThenBy(a => a.SourceId)
             .ToListAsync(ct);
-        var conflict = rows.Any(r => r.Error == LicenseError.UniquenessViolation)
-            ? await MailboxProxies.UpnConflictAsync(db, caller.TenantId, user.Id, user.UserPrincipalName, ct)
-            : null;
-        return TypedResults.Ok(new LicenseErrorsView(user.Id, [.. rows.Select(r => new LicenseErrorView(
+        // Also answers for a refused direct assignment, which stores no row: the holder blocks any mailbox for this user.
+        var conflict = await MailboxProxies.UpnConflictAsync(db, caller.TenantId, user.Id, user.UserPrincipalName, ct);
+        return TypedResults.Ok(new LicenseErrorsView(user.Id, conflict is null ? null : ConflictView.Of(conflict), [.. rows.Select(r => new LicenseErrorView(
             r.SkuId,
             r.SourceId == Guid.Empty ? null : r.SourceId,
             r.State.ToString(),
@@ -137,4 +139,4 @@ public sealed record ConflictView(string Address, Guid ObjectId, string ObjectTy
 
 public sealed record LicenseErrorView(Guid SkuId, Guid? AssignedByGroup, string State, string Error, ConflictView? Conflict);
 
-public sealed record LicenseErrorsView(Guid UserId, IReadOnlyList<LicenseErrorView> Errors);
+public sealed record LicenseErrorsView(Guid UserId, ConflictView? ProxyConflict, IReadOnlyList<LicenseErrorView> Errors);
