@@ -84,14 +84,16 @@ public static class MailboxProxies
         SkuldDb db, Guid tenantId, string initialDomain, List<(Guid Id, MailIdentity Identity)> users, CancellationToken ct)
     {
         var result = new Dictionary<Guid, string>(users.Count);
-        var claimed = new HashSet<string>(StringComparer.Ordinal);
+        // Addresses this batch gives, with their owner: the users' UPNs first (a UPN on the initial domain may
+        // be another member's plain initial-domain address), then each initial-domain address as it is chosen.
+        var claimed = users.ToDictionary(u => ProxyAddress.SmtpKey(u.Identity.UserPrincipalName), u => u.Id, StringComparer.Ordinal);
         var plain = await RecipientAddresses.HoldersAsync(db, tenantId, users.Select(u => ProxyAddress.SmtpKey(ProxyCalculation.Moera(u.Identity, initialDomain))), ct);
         var taken = new List<(Guid Id, MailIdentity Identity)>();
         foreach (var user in users)
         {
             var address = ProxyCalculation.Moera(user.Identity, initialDomain);
             var key = ProxyAddress.SmtpKey(address);
-            if ((plain.TryGetValue(key, out var holder) && holder.ObjectId != user.Id) || !claimed.Add(key))
+            if ((plain.TryGetValue(key, out var holder) && holder.ObjectId != user.Id) || !Claim(claimed, key, user.Id))
             {
                 taken.Add(user);
                 continue;
@@ -111,12 +113,15 @@ public static class MailboxProxies
         {
             // Failing all variants is vanishingly rare; the plain address then makes the write report the clash.
             result[user.Id] = candidates[user.Id].FirstOrDefault(a =>
-                    !holders.ContainsKey(ProxyAddress.SmtpKey(a)) && claimed.Add(ProxyAddress.SmtpKey(a)))
+                    !holders.ContainsKey(ProxyAddress.SmtpKey(a)) && Claim(claimed, ProxyAddress.SmtpKey(a), user.Id))
                 ?? ProxyCalculation.Moera(user.Identity, initialDomain);
         }
 
         return result;
     }
+
+    private static bool Claim(Dictionary<string, Guid> claimed, string key, Guid userId) =>
+        claimed.TryAdd(key, userId) || claimed[key] == userId;
 
     // Entra picks four random digits; these are derived from the user id, so reprocessing gives the same address.
     private static IEnumerable<int> VariantsOf(Guid userId)
