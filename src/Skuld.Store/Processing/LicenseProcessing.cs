@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Microsoft.EntityFrameworkCore;
+using Skuld.Licensing.Catalogue;
 using Skuld.Licensing.Engine;
 using Skuld.Store.Audit;
 using Skuld.Store.Directory;
@@ -123,7 +124,13 @@ public static class LicenseProcessing
             ?? throw new InvalidOperationException($"Tenant {tenantId} of license work {item.Id} does not exist.");
 
         // Proxy addresses (reference §5): members whose UPN another recipient holds cannot get a mailbox.
-        var proxyClashes = await MailboxProxies.ClashingUsersAsync(db, tenantId, [.. users.Values.Select(u => (u.Id, u.UserPrincipalName))], ct);
+        // Only members who could gain a mailbox here are looked up (a group product with a mail plan, none yet).
+        var mailSkus = tenant.Skus.Where(s => s.Value.Product.Plans.Any(MailPlans.IsMailPlan)).Select(s => s.Key).ToHashSet();
+        var proxyClashes = mailSkus.Count == 0
+            ? []
+            : await MailboxProxies.ClashingUsersAsync(db, tenantId, [.. users.Values
+                .Where(u => u.Groups.Any(g => g.Licenses.Any(l => mailSkus.Contains(l.SkuId))) && !LicenseEngine.HasMailbox(tenant, u.Rows))
+                .Select(u => (u.Id, u.UserPrincipalName))], ct);
         var inputs = new List<MemberInput>(users.Count);
         foreach (var (id, since) in slice.Users)
         {

@@ -167,9 +167,12 @@ public static class RecipientAddresses
             }
             else
             {
+                // "LIMIT -1" makes SQLite materialise the rows and drive the join from them (a primary-key lookup
+                // per row); without it the planner scans the tenant's whole table once per JSON row.
                 await db.Database.ExecuteSqlRawAsync(
-                    $"UPDATE {table} SET mail = json_extract(j.value, '$.m'), proxy_addresses = json_extract(j.value, '$.x'), version = version + 1 " +
-                    $"FROM json_each({{1}}) AS j WHERE {table}.tenant_id = {{0}} AND {table}.id = json_extract(j.value, '$.o')",
+                    $"UPDATE {table} SET mail = j.m, proxy_addresses = j.x, version = version + 1 " +
+                    "FROM (SELECT json_extract(value, '$.o') AS o, json_extract(value, '$.m') AS m, json_extract(value, '$.x') AS x FROM json_each({1}) LIMIT -1) AS j " +
+                    $"WHERE {table}.tenant_id = {{0}} AND {table}.id = j.o",
                     [tenant, owners], ct);
             }
 #pragma warning restore EF1003
