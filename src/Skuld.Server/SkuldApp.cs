@@ -3,10 +3,12 @@ using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.EntityFrameworkCore;
 using Skuld.Server.Api.Audit;
 using Skuld.Server.Api.Settings;
+using Skuld.Server.Api.Recipients;
 using Skuld.Server.Auth;
 using Skuld.Server.Graph;
 using Skuld.Server.Graph.Audit;
 using Skuld.Server.Graph.Batch;
+using Skuld.Server.Graph.Contacts;
 using Skuld.Server.Graph.Groups;
 using Skuld.Server.Graph.Organization;
 using Skuld.Server.Graph.Skus;
@@ -65,11 +67,13 @@ public static class SkuldApp
         graph.MapSubscribedSkus();
         graph.MapOrganization();
         graph.MapDirectoryAudits();
+        graph.MapContacts();
         graph.MapBatch();
         graph.MapFallback(Unmatched);
         app.MapGroupsApi();
         app.MapAuditApi();
         app.MapTenantSettingsApi();
+        app.MapRecipientsApi();
         return app;
     }
 

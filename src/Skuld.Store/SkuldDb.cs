@@ -6,6 +6,7 @@ using Skuld.Store.Directory;
 using Skuld.Store.Licensing;
 using Skuld.Store.Processing;
 using Skuld.Store.Providers;
+using Skuld.Store.Recipients;
 
 namespace Skuld.Store;
 
@@ -32,6 +33,8 @@ public class SkuldDb(DbContextOptions options) : DbContext(options)
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<LicenseWorkItem> LicenseWorkItems => Set<LicenseWorkItem>();
     public DbSet<LicenseWorkLog> LicenseWorkLog => Set<LicenseWorkLog>();
+    public DbSet<OrgContact> OrgContacts => Set<OrgContact>();
+    public DbSet<RecipientAddress> RecipientAddresses => Set<RecipientAddress>();
 
     /// <summary>The tenant this context works in; null until <see cref="EnterTenant"/> (then it sees no tenant's rows).</summary>
     public Guid? ScopedTenantId { get; private set; }
@@ -121,5 +124,6 @@ public class SkuldDb(DbContextOptions options) : DbContext(options)
         configurationBuilder.Properties<MemberKind>().HaveConversion<string>();
         configurationBuilder.Properties<LicenseWorkKind>().HaveConversion<string>();
         configurationBuilder.Properties<LicenseWorkPhase>().HaveConversion<string>();
+        configurationBuilder.Properties<RecipientType>().HaveConversion<string>();
     }
 }

@@ -6,6 +6,8 @@ namespace Skuld.Licensing.Engine;
 /// </summary>
 public static class DirectFailureMessages
 {
+    public const string ProxyAddressInUse = "Another object with the same value for property proxyAddresses already exists.";
+
     public static string Describe(DirectFailure failure)
     {
         var sku = failure.SkuId is { } id ? id.ToString("D") : "";
@@ -26,6 +28,8 @@ public static class DirectFailureMessages
                 $"License assignment failed because service plan {plans.FirstOrDefault()} depends on the service plan(s) {string.Join(", ", plans.Skip(1))}",
             DirectFailureCode.InheritedLicense =>
                 "User license is inherited from a group membership and it cannot be removed directly from the user.",
+            // The directory's message for a duplicate proxy address (reference §5 and the error table of §1.9).
+            DirectFailureCode.ProxyAddressInUse => ProxyAddressInUse,
         };
     }
 }

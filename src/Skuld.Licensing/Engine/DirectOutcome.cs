@@ -23,6 +23,8 @@ public enum DirectFailureCode
     Dependency,
     /// <summary>The request tries to remove or change a license the user inherits from a group.</summary>
     InheritedLicense,
+    /// <summary>The mailbox the request gives would take a proxy address another recipient holds.</summary>
+    ProxyAddressInUse,
 }
 
 /// <summary>

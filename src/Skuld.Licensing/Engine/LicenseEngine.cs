@@ -20,11 +20,38 @@ public static class LicenseEngine
     /// keeps a prerequisite. A SKU listed twice in <paramref name="add"/> counts once with its last
     /// disabledPlans; a SKU both removed and added stays, with the new disabledPlans.
     /// </remarks>
+    /// <param name="proxyClash">
+    /// The proxy layer found that licensing this user for mail would take a proxy address another recipient
+    /// holds (reference §5): a request that gives the user a mailbox they do not have yet is refused with
+    /// <see cref="DirectFailureCode.ProxyAddressInUse"/>, after every other rule.
+    /// </param>
     public static DirectOutcome AssignDirect(
         TenantSnapshot tenant,
         UserSnapshot user,
         ImmutableArray<LicenseRequest> add,
-        ImmutableArray<Guid> remove) => new DirectAssignment(tenant, user, add, remove).Evaluate();
+        ImmutableArray<Guid> remove,
+        bool proxyClash = false)
+    {
+        var outcome = new DirectAssignment(tenant, user, add, remove).Evaluate();
+        if (proxyClash && outcome is DirectOutcome.Applied applied
+            && !HasMailbox(tenant, user.Assignments) && HasMailbox(tenant, applied.Assignments))
+        {
+            var mailSku = Effective(tenant, applied.Assignments).First(l => MailPlanIds(tenant, l).Any());
+            return new DirectOutcome.Refused(new DirectFailure(
+                DirectFailureCode.ProxyAddressInUse, mailSku.SkuId, [.. MailPlanIds(tenant, mailSku)], user.UsageLocation));
+        }
+
+        return outcome;
+    }
+
+    /// <summary>Whether these assignments give the user an enabled mail plan (<see cref="Catalogue.MailPlans"/>), i.e. a mailbox.</summary>
+    public static bool HasMailbox(TenantSnapshot tenant, IEnumerable<AssignmentState> assignments) =>
+        Effective(tenant, assignments).Any(l => MailPlanIds(tenant, l).Any());
+
+    private static IEnumerable<Guid> MailPlanIds(TenantSnapshot tenant, EffectiveLicense license) =>
+        tenant.Skus[license.SkuId].Product.Plans
+            .Where(p => Catalogue.MailPlans.IsMailPlan(p) && license.EnabledPlans.Contains(p.Id))
+            .Select(p => p.Id);
 
     /// <summary>
     /// Group-based licensing for a batch of members: each member's complete new rows (direct rows kept

@@ -3,6 +3,7 @@ using Skuld.Licensing.Engine;
 using Skuld.Store.Audit;
 using Skuld.Store.Directory;
 using Skuld.Store.Licensing;
+using Skuld.Store.Recipients;
 
 namespace Skuld.Store.Bootstrap;
 
@@ -121,6 +122,7 @@ public static class DemoTenant
         {
             user.Mail = user.UserPrincipalName;
             user.ProxyAddresses = [$"SMTP:{user.UserPrincipalName}"];
+            db.RecipientAddresses.AddRange(RecipientAddresses.Rows(tenantId, user.Id, RecipientType.User, user.ProxyAddresses));
         }
 
         var license = $"[SkuName={sku.SkuPartNumber}, AccountId={tenantId}, SkuId={sku.SkuId}, DisabledPlans=[]]";

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Skuld.Licensing.Engine;
 using Skuld.Store.Audit;
 using Skuld.Store.Directory;
+using Skuld.Store.Recipients;
 
 namespace Skuld.Store.Licensing;
 
@@ -34,7 +35,7 @@ public static class DirectLicensing
         {
             // The change's transaction is rolled back; the failure gets its own small one.
             db.ChangeTracker.Clear();
-            db.AuditEvents.Add(LicenseAuditTrail.Refused(tenantId, user, refused.Failure, actor, correlationId, time.GetUtcNow()));
+            db.AuditEvents.Add(LicenseAuditTrail.Refused(tenantId, user, refused.Failure, refused.Conflict, actor, correlationId, time.GetUtcNow()));
             await db.SaveChangesAsync(ct);
         }
 
@@ -66,10 +67,12 @@ public static class DirectLicensing
             .ToListAsync(ct);
         var before = rows.Select(LicenseSnapshots.ToState).OrderBy(a => a.SkuId).ThenBy(a => a.AssignedByGroup).ToImmutableArray();
 
-        switch (LicenseEngine.AssignDirect(tenant, new UserSnapshot(userId, user.UsageLocation, before), add, remove))
+        // Proxy addresses (reference §5): a mailbox for this user would take its UPN as an address.
+        var proxyConflict = await MailboxProxies.UpnConflictAsync(db, tenantId, userId, user.UserPrincipalName, ct);
+        switch (LicenseEngine.AssignDirect(tenant, new UserSnapshot(userId, user.UsageLocation, before), add, remove, proxyConflict is not null))
         {
             case DirectOutcome.Refused refused:
-                return (new DirectLicenseResult.Refused(refused.Failure), user);
+                return (new DirectLicenseResult.Refused(refused.Failure, refused.Failure.Code == DirectFailureCode.ProxyAddressInUse ? proxyConflict : null), user);
 
             case DirectOutcome.Applied applied:
                 if (await TakeSeatsAsync(db, tenantId, applied.SeatChanges, ct) is { } fullSku)
@@ -84,6 +87,24 @@ public static class DirectLicensing
                     LicenseEngine.Effective(tenant, before), LicenseEngine.Effective(tenant, applied.Assignments),
                     actor, correlationId, at));
                 await db.SaveChangesAsync(ct);
+                var hasMailbox = LicenseEngine.HasMailbox(tenant, applied.Assignments);
+                if (hasMailbox != LicenseEngine.HasMailbox(tenant, before))
+                {
+                    try
+                    {
+                        await MailboxProxies.ApplyAsync(db, tenantId, [(userId, hasMailbox)], ct);
+                    }
+                    catch (Exception e) when (RecipientAddresses.IsAddressClash(e))
+                    {
+                        // Another request took the address after the check above; the index refused it.
+                        await transaction.RollbackAsync(ct);
+                        db.ChangeTracker.Clear();
+                        var conflict = await MailboxProxies.UpnConflictAsync(db, tenantId, userId, user.UserPrincipalName, ct);
+                        var failure = new DirectFailure(DirectFailureCode.ProxyAddressInUse, null, [], user.UsageLocation);
+                        return (new DirectLicenseResult.Refused(failure, conflict), user);
+                    }
+                }
+
                 await transaction.CommitAsync(ct);
                 return (new DirectLicenseResult.Applied(applied.Assignments), user);
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Skuld.Licensing.Engine;
 using Skuld.Store.Audit;
 using Skuld.Store.Directory;
+using Skuld.Store.Recipients;
 
 namespace Skuld.Store.Licensing;
 
@@ -29,7 +30,8 @@ internal static class LicenseAuditTrail
     }
 
     /// <summary>A refused change, kept so the troubleshooting assistant can find the exact failure later.</summary>
-    public static AuditEvent Refused(Guid tenantId, User user, DirectFailure failure, Actor actor, Guid correlationId, DateTimeOffset at)
+    public static AuditEvent Refused(
+        Guid tenantId, User user, DirectFailure failure, AddressConflict? conflict, Actor actor, Guid correlationId, DateTimeOffset at)
     {
         List<KeyValuePair<string, string>> details = [new("FailureCode", failure.Code.ToString())];
         if (failure.SkuId is { } skuId)
@@ -45,6 +47,11 @@ internal static class LicenseAuditTrail
         if (failure.UsageLocation is { } location)
         {
             details.Add(new("UsageLocation", location));
+        }
+
+        if (conflict is not null)
+        {
+            details.AddRange(conflict.AuditDetails());
         }
 
         return AuditRecord.Create(tenantId, actor, ChangeUserLicense, UserManagement, "Update", correlationId, at, [Target(user, [])],

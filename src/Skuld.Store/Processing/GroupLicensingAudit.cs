@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Skuld.Licensing.Engine;
 using Skuld.Store.Audit;
+using Skuld.Store.Recipients;
 
 namespace Skuld.Store.Processing;
 
@@ -53,7 +54,7 @@ public static class GroupLicensingAudit
     internal static AuditEvent UserChanged(
         Guid tenantId, Guid userId, string displayName, string userPrincipalName,
         string oldLicensesJson, string newLicensesJson, LicenseError failure, Guid? failedGroup,
-        Guid correlationId, DateTimeOffset at)
+        Guid correlationId, DateTimeOffset at, AddressConflict? conflict = null)
     {
         var target = UserTarget ??= new StringBuilder(1024);
         target.Clear();
@@ -79,7 +80,12 @@ public static class GroupLicensingAudit
             TargetResources = target.ToString(),
             Targets = [new AuditEventTarget { TenantId = tenantId, EventId = id, TargetId = userId }],
             AdditionalDetails = failed && failedGroup is { } g
-                ? $"[{{\"key\":\"FailureCode\",\"value\":\"{failure}\"}},{{\"key\":\"GroupId\",\"value\":\"{g:D}\"}}]"
+                ? failure == LicenseError.UniquenessViolation && conflict is not null
+                    // Rare: names the recipient holding the address (reference §5), so the slower serializer is fine.
+                    ? JsonSerializer.Serialize(
+                        ((IEnumerable<KeyValuePair<string, string>>)[new("FailureCode", failure.ToString()), new("GroupId", g.ToString("D")), .. conflict.AuditDetails()])
+                        .Select(d => new { key = d.Key, value = d.Value }))
+                    : $"[{{\"key\":\"FailureCode\",\"value\":\"{failure}\"}},{{\"key\":\"GroupId\",\"value\":\"{g:D}\"}}]"
                 : "[]",
         };
     }

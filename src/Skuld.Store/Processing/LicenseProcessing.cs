@@ -1,11 +1,13 @@
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 using Microsoft.EntityFrameworkCore;
+using Skuld.Licensing.Catalogue;
 using Skuld.Licensing.Engine;
 using Skuld.Store.Audit;
 using Skuld.Store.Directory;
 using Skuld.Store.Licensing;
 using Skuld.Store.Processing.Internal;
+using Skuld.Store.Recipients;
 
 namespace Skuld.Store.Processing;
 
@@ -139,6 +141,14 @@ public static class LicenseProcessing
         var tenant = await LicenseSnapshots.LoadTenantAsync(db, tenantId, ct)
             ?? throw new InvalidOperationException($"Tenant {tenantId} of license work {item.Id} does not exist.");
 
+        // Proxy addresses (reference §5): members whose UPN another recipient holds cannot get a mailbox.
+        // Only members who could gain a mailbox here are looked up (a group product with a mail plan, none yet).
+        var mailSkus = tenant.Skus.Where(s => s.Value.Product.Plans.Any(MailPlans.IsMailPlan)).Select(s => s.Key).ToHashSet();
+        var proxyClashes = mailSkus.Count == 0
+            ? []
+            : await MailboxProxies.ClashingUsersAsync(db, tenantId, [.. users.Values
+                .Where(u => u.Groups.Any(g => g.Licenses.Any(l => mailSkus.Contains(l.SkuId))) && !LicenseEngine.HasMailbox(tenant, u.Rows))
+                .Select(u => (u.Id, u.UserPrincipalName))], ct);
         var inputs = new List<MemberInput>(users.Count);
         foreach (var (id, since) in slice.Users)
         {
@@ -146,7 +156,7 @@ public static class LicenseProcessing
             {
                 // A user in no licensed group only gives seats back: first in the queue.
                 var memberSince = since ?? (user.MemberSince == DateTimeOffset.MaxValue ? DateTimeOffset.MinValue : user.MemberSince);
-                inputs.Add(new MemberInput(new UserSnapshot(id, user.UsageLocation, [.. user.Rows]), memberSince, [.. user.Groups]));
+                inputs.Add(new MemberInput(new UserSnapshot(id, user.UsageLocation, [.. user.Rows]), memberSince, [.. user.Groups], proxyClashes.ContainsKey(id)));
             }
         }
         var outcomes = LicenseEngine.EvaluateMembers(tenant, inputs, SeatLedger.For(tenant));
@@ -196,11 +206,14 @@ public static class LicenseProcessing
                 licenseTexts.Of(user.Rows),
                 licenseTexts.Of(outcome.Assignments),
                 failed?.Error ?? LicenseError.None, failed?.AssignedByGroup,
-                item.CorrelationId, now));
+                item.CorrelationId, now, proxyClashes.GetValueOrDefault(outcome.UserId)));
         }
 
         writes.Sort(RowWrite.KeyOrder);
         await dialect.WriteRowsAsync(db, writes, now, ct);
+        // Step "proxy addresses": after the rows are written, the proxy changes of the batch's users whose
+        // mailbox status changed (first mail plan gained, last one lost), set-based for the whole batch.
+        await MailboxProxies.ApplyAsync(db, tenantId, [.. MailboxChanges(tenant, users, outcomes)], ct);
         await ApplySeatsAsync(db, tenantId, seats, ct);
 
         var groupId = item.GroupId ?? Guid.Empty;
@@ -366,6 +379,19 @@ public static class LicenseProcessing
             }
         }
         return false;
+    }
+
+    private static IEnumerable<(Guid UserId, bool HasMailbox)> MailboxChanges(
+        TenantSnapshot tenant, Dictionary<Guid, BatchUser> users, ImmutableArray<MemberOutcome> outcomes)
+    {
+        foreach (var outcome in outcomes.Where(o => o.Changed))
+        {
+            var now = LicenseEngine.HasMailbox(tenant, outcome.Assignments);
+            if (now != LicenseEngine.HasMailbox(tenant, users[outcome.UserId].Rows))
+            {
+                yield return (outcome.UserId, now);
+            }
+        }
     }
 
     private static void Diff(Guid userId, List<AssignmentState> before, ImmutableArray<AssignmentState> after, List<RowWrite> writes)

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Skuld.Store.Recipients;
 
 namespace Skuld.Store.Providers;
 
@@ -19,6 +20,18 @@ public sealed class PostgresSkuldDb(DbContextOptions<PostgresSkuldDb> options) :
         builder.UseNpgsql(connectionString)
             .ReplaceService<IModelCacheKeyFactory, TenantModelCacheKeyFactory>();
         return builder;
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+        // Address keys compare by code point (as SQLite's BINARY does), so the B-tree serves prefix
+        // searches: with a linguistic collation PostgreSQL cannot use the index for LIKE 'x%' or ranges.
+        modelBuilder.Entity<RecipientAddress>(b =>
+        {
+            b.Property(a => a.AddressKey).UseCollation("C");
+            b.Property(a => a.Domain).UseCollation("C");
+        });
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -70,7 +70,7 @@ internal sealed class TenantIndex
                 dependents[prerequisite].Add(i);
             }
             LocationRestricted[i] = restricted.Contains(id);
-            IsMailbox[i] = MailboxPlans.IsMailbox(plans[i]);
+            IsMailbox[i] = MailPlans.IsMailPlan(plans[i]);
         }
         Dependents = [.. dependents.Select(d => d.ToArray())];
     }
@@ -102,20 +102,4 @@ internal sealed class TenantIndex
 
     public bool IsProhibited(int plan, string location) =>
         LocationRestricted[plan] && Tenant.Rules.IsProhibited(PlanIds[plan], location);
-}
-
-/// <summary>
-/// Plans that give the user an Exchange Online mailbox, and so make the proxy calculation run
-/// (reference §5). Recognised by Microsoft's plan names: EXCHANGE_S_*, EXCHANGE_B_*, EXCHANGE_L_*,
-/// except the company-wide foundation plan and the archive add-ons, which add no address.
-/// </summary>
-internal static class MailboxPlans
-{
-    public static bool IsMailbox(ServicePlan plan) =>
-        plan.AppliesTo == AppliesTo.User
-        && (plan.Name.StartsWith("EXCHANGE_S_", StringComparison.Ordinal)
-            || plan.Name.StartsWith("EXCHANGE_B_", StringComparison.Ordinal)
-            || plan.Name.StartsWith("EXCHANGE_L_", StringComparison.Ordinal))
-        && !plan.Name.Contains("FOUNDATION", StringComparison.Ordinal)
-        && !plan.Name.Contains("ARCHIVE", StringComparison.Ordinal);
 }

@@ -4,7 +4,9 @@ using Skuld.Server.Auth;
 using Skuld.Server.Graph.Query;
 using Skuld.Store;
 using Skuld.Store.Audit;
+using Skuld.Licensing.Engine;
 using Skuld.Store.Directory;
+using Skuld.Store.Recipients;
 using Skuld.Store.Processing;
 
 namespace Skuld.Server.Graph.Groups;
@@ -107,38 +109,39 @@ public static class GroupsEndpoints
             CreatedDateTime = now,
         };
         var changes = input.ApplyTo(group);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         if (group.MailEnabled)
         {
             // A Microsoft 365 group is a recipient: its address is its alias at the tenant's domain.
             var address = $"{group.MailNickname}@{tenant.Domain}";
-            if (await AddressTakenAsync(db, tenant.Id, address, ct))
-            {
-                return GraphError.BadRequest("Another object with the same value for property proxyAddresses already exists.");
-            }
-
             group.Mail = address;
             group.ProxyAddresses = [$"SMTP:{address}"];
+            if (await RecipientAddresses.FindConflictAsync(db, tenant.Id, group.Id, group.ProxyAddresses, ct) is not null)
+            {
+                return GraphError.BadRequest(DirectFailureMessages.ProxyAddressInUse);
+            }
         }
 
         db.Groups.Add(group);
         db.AuditEvents.Add(AuditRecord.Create(
             tenant.Id, caller.Actor, "Add group", "GroupManagement", "Add", Guid.NewGuid(), now, [Target(group, changes)]));
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            await RecipientAddresses.WriteAsync(db, tenant.Id, [new RecipientWrite(group.Id, RecipientType.Group, group.Mail, group.ProxyAddresses)], updateOwners: false, ct);
+        }
+        catch (Exception e) when (RecipientAddresses.IsAddressClash(e))
+        {
+            // Another request took the address after the check: the unique index decided.
+            return GraphError.BadRequest(DirectFailureMessages.ProxyAddressInUse);
+        }
+
+        await transaction.CommitAsync(ct);
 
         http.Response.Headers.Location = $"{http.Request.Scheme}://{http.Request.Host}/v1.0/groups/{GraphJson.Id(group.Id)}";
         var json = GroupJson.Write(group, GroupResource.DefaultProperties, []);
         json.Insert(0, "@odata.context", GraphJson.ContextBase + "groups/$entity");
         return GraphJson.Ok(json, StatusCodes.Status201Created);
-    }
-
-    /// <summary>Whether a user or another group already uses the address (compared case-insensitively).</summary>
-    private static async Task<bool> AddressTakenAsync(SkuldDb db, Guid tenantId, string address, CancellationToken ct)
-    {
-        var key = address.ToUpperInvariant();
-#pragma warning disable CA1862 // EF translates ToUpper() on every provider; string.Equals with a StringComparison it cannot.
-        return await db.Groups.AnyAsync(g => g.TenantId == tenantId && g.Mail != null && g.Mail.ToUpper() == key, ct)
-            || await db.Users.AnyAsync(u => u.TenantId == tenantId && u.Mail != null && u.Mail.ToUpper() == key, ct);
-#pragma warning restore CA1862
     }
 
     private static async Task<IResult> UpdateAsync(string id, HttpContext http, SkuldDb db, TimeProvider time, CancellationToken ct)
@@ -207,6 +210,7 @@ public static class GroupsEndpoints
                 : NotFound(id);
         }
 
+        await RecipientAddresses.DeleteObjectAsync(db, group.TenantId, group.Id, ct);
         var now = time.GetUtcNow();
         var correlationId = Guid.NewGuid();
         db.AuditEvents.Add(AuditRecord.Create(

@@ -78,7 +78,8 @@ public static class LicenseEndpoints
                 or DirectFailureCode.NoAvailableLicenses
                 or DirectFailureCode.MutuallyExclusive
                 or DirectFailureCode.Dependency
-                or DirectFailureCode.InheritedLicense => GraphError.BadRequest(message),
+                or DirectFailureCode.InheritedLicense
+                or DirectFailureCode.ProxyAddressInUse => GraphError.BadRequest(message),
         };
     }
 

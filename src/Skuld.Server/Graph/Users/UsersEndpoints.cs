@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Skuld.Licensing.Engine;
 using Skuld.Server.Auth;
 using Skuld.Server.Graph.Query;
 using Skuld.Store;
@@ -8,6 +9,7 @@ using Skuld.Store.Auth;
 using Skuld.Store.Directory;
 using Skuld.Store.Licensing;
 using Skuld.Store.Processing;
+using Skuld.Store.Recipients;
 
 namespace Skuld.Server.Graph.Users;
 
@@ -100,14 +102,22 @@ public static class UsersEndpoints
             PasswordHash = SecretHasher.Hash(input.Password!), // required on create
         };
         var changes = input.ApplyTo(user);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (user.Mail is not null && await UserProxies.RecalculateAsync(db, user, user.UserPrincipalName, null, mailChanged: true, ct) is not null)
+        {
+            return DuplicateProxyAddress();
+        }
+
         db.Users.Add(user);
         db.AuditEvents.Add(AuditRecord.Create(
             tenant.Id, caller.Actor, "Add user", "UserManagement", "Add", Guid.NewGuid(), now,
             [Target(user, changes)]));
-        if (!await SaveAsync(db, ct))
+        if (await SaveAsync(db, user, ct) is { } saveError)
         {
-            return DuplicateUpn();
+            return saveError;
         }
+
+        await transaction.CommitAsync(ct);
 
         http.Response.Headers.Location = $"{http.Request.Scheme}://{http.Request.Host}/v1.0/users/{GraphJson.Id(user.Id)}";
         var json = UserJson.Write(user, [.. UserJson.DefaultProperties, "accountEnabled", "mailNickname", "usageLocation", "userType", "createdDateTime"], UserLicenses.None);
@@ -160,7 +170,14 @@ public static class UsersEndpoints
             }
         }
 
+        var (oldUpn, oldMail) = (user.UserPrincipalName, user.Mail);
         var changes = input.ApplyTo(user);
+        // Graph: writing mail (or the UPN of a user with a mailbox) updates proxyAddresses (reference §1.2, §5).
+        if (await UserProxies.RecalculateAsync(db, user, oldUpn, oldMail, changes.Any(c => c.Name == "mail"), ct) is not null)
+        {
+            return DuplicateProxyAddress();
+        }
+
         if (input.Password is not null)
         {
             user.PasswordHash = SecretHasher.Hash(input.Password);
@@ -183,9 +200,9 @@ public static class UsersEndpoints
                 LicenseWork.EnqueueUsers(db, user.TenantId, [user.Id], caller.Actor, correlationId, now);
             }
 
-            if (!await SaveAsync(db, ct))
+            if (await SaveAsync(db, user, ct) is { } saveError)
             {
-                return DuplicateUpn();
+                return saveError;
             }
         }
 
@@ -217,6 +234,7 @@ public static class UsersEndpoints
         await LicenseSeats.DeleteUserLicensesAsync(db, user.TenantId, user.Id, ct);
         await db.RoleAssignments.Where(r => r.TenantId == user.TenantId && r.PrincipalId == user.Id).ExecuteDeleteAsync(ct);
         await db.GroupMembers.Where(m => m.TenantId == user.TenantId && m.MemberId == user.Id).ExecuteDeleteAsync(ct);
+        await RecipientAddresses.DeleteObjectAsync(db, user.TenantId, user.Id, ct);
         db.Users.Remove(user);
         db.AuditEvents.Add(AuditRecord.Create(
             caller.TenantId, caller.Actor, "Delete user", "UserManagement", "Delete", Guid.NewGuid(), time.GetUtcNow(),
@@ -254,17 +272,28 @@ public static class UsersEndpoints
     private static GraphError DuplicateUpn() =>
         GraphError.BadRequest("Another object with the same value for property userPrincipalName already exists.");
 
-    /// <summary>Saves; false when a unique index refused the change (two requests raced for one UPN).</summary>
-    private static async Task<bool> SaveAsync(SkuldDb db, CancellationToken ct)
+    private static GraphError DuplicateProxyAddress() => GraphError.BadRequest(DirectFailureMessages.ProxyAddressInUse);
+
+    /// <summary>
+    /// Saves the user and writes its address rows; an error when a unique index refused the change (two
+    /// requests raced for one UPN or one address). The caller's transaction is then rolled back.
+    /// </summary>
+    private static async Task<GraphError?> SaveAsync(SkuldDb db, User user, CancellationToken ct)
     {
         try
         {
             await db.SaveChangesAsync(ct);
-            return true;
+            await RecipientAddresses.WriteAsync(
+                db, user.TenantId, [new RecipientWrite(user.Id, RecipientType.User, user.Mail, user.ProxyAddresses)], updateOwners: false, ct);
+            return null;
+        }
+        catch (Exception e) when (RecipientAddresses.IsAddressClash(e))
+        {
+            return DuplicateProxyAddress();
         }
         catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException)
         {
-            return false;
+            return DuplicateUpn();
         }
     }
 

@@ -837,6 +837,129 @@ namespace Skuld.Store.Migrations.Postgres
                     b.ToTable("license_work_log", (string)null);
                 });
 
+            modelBuilder.Entity("Skuld.Store.Recipients.OrgContact", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CompanyName")
+                        .HasColumnType("text")
+                        .HasColumnName("company_name");
+
+                    b.Property<DateTimeOffset>("CreatedDateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_date_time");
+
+                    b.Property<string>("Department")
+                        .HasColumnType("text")
+                        .HasColumnName("department");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("display_name");
+
+                    b.Property<string>("GivenName")
+                        .HasColumnType("text")
+                        .HasColumnName("given_name");
+
+                    b.Property<string>("JobTitle")
+                        .HasColumnType("text")
+                        .HasColumnName("job_title");
+
+                    b.Property<string>("Mail")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("mail");
+
+                    b.Property<string>("MailNickname")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("mail_nickname");
+
+                    b.PrimitiveCollection<List<string>>("ProxyAddresses")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("proxy_addresses");
+
+                    b.Property<string>("Surname")
+                        .HasColumnType("text")
+                        .HasColumnName("surname");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("TenantId", "Id");
+
+                    b.HasIndex("TenantId", "DisplayName");
+
+                    b.ToTable("org_contacts");
+                });
+
+            modelBuilder.Entity("Skuld.Store.Recipients.RecipientAddress", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("ObjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("object_id");
+
+                    b.Property<string>("AddressKey")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("address_key")
+                        .UseCollation("C");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("address");
+
+                    b.Property<string>("Domain")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("domain")
+                        .UseCollation("C");
+
+                    b.Property<bool>("IsPrimary")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_primary");
+
+                    b.Property<string>("ObjectType")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("object_type");
+
+                    b.Property<bool>("Quarantined")
+                        .HasColumnType("boolean")
+                        .HasColumnName("quarantined");
+
+                    b.HasKey("TenantId", "ObjectId", "AddressKey");
+
+                    b.HasIndex(new[] { "TenantId", "Domain", "AddressKey" }, "ix_recipient_addresses_tenant_domain_key");
+
+                    b.HasIndex(new[] { "TenantId", "AddressKey" }, "ix_recipient_addresses_tenant_key_quarantined")
+                        .HasFilter("quarantined");
+
+                    b.HasIndex(new[] { "TenantId", "AddressKey" }, "ux_recipient_addresses_tenant_key")
+                        .IsUnique()
+                        .HasFilter("NOT quarantined");
+
+                    b.ToTable("recipient_addresses");
+                });
+
             modelBuilder.Entity("Skuld.Store.Audit.AuditChainState", b =>
                 {
                     b.HasOne("Skuld.Store.Directory.Tenant", null)
@@ -975,6 +1098,24 @@ namespace Skuld.Store.Migrations.Postgres
             modelBuilder.Entity("Skuld.Store.Audit.AuditEvent", b =>
                 {
                     b.Navigation("Targets");
+                });
+
+            modelBuilder.Entity("Skuld.Store.Recipients.OrgContact", b =>
+                {
+                    b.HasOne("Skuld.Store.Directory.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Skuld.Store.Recipients.RecipientAddress", b =>
+                {
+                    b.HasOne("Skuld.Store.Directory.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 #pragma warning restore 612, 618
         }

@@ -831,6 +831,127 @@ namespace Skuld.Store.Migrations.Sqlite
                     b.ToTable("license_work_log", (string)null);
                 });
 
+            modelBuilder.Entity("Skuld.Store.Recipients.OrgContact", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CompanyName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("company_name");
+
+                    b.Property<long>("CreatedDateTime")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_date_time");
+
+                    b.Property<string>("Department")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("department");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("display_name");
+
+                    b.Property<string>("GivenName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("given_name");
+
+                    b.Property<string>("JobTitle")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("job_title");
+
+                    b.Property<string>("Mail")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mail");
+
+                    b.Property<string>("MailNickname")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mail_nickname");
+
+                    b.PrimitiveCollection<string>("ProxyAddresses")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("proxy_addresses");
+
+                    b.Property<string>("Surname")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("surname");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("TenantId", "Id");
+
+                    b.HasIndex("TenantId", "DisplayName");
+
+                    b.ToTable("org_contacts");
+                });
+
+            modelBuilder.Entity("Skuld.Store.Recipients.RecipientAddress", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("ObjectId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("object_id");
+
+                    b.Property<string>("AddressKey")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("address_key");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("address");
+
+                    b.Property<string>("Domain")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("domain");
+
+                    b.Property<bool>("IsPrimary")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_primary");
+
+                    b.Property<string>("ObjectType")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("object_type");
+
+                    b.Property<bool>("Quarantined")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quarantined");
+
+                    b.HasKey("TenantId", "ObjectId", "AddressKey");
+
+                    b.HasIndex(new[] { "TenantId", "Domain", "AddressKey" }, "ix_recipient_addresses_tenant_domain_key");
+
+                    b.HasIndex(new[] { "TenantId", "AddressKey" }, "ix_recipient_addresses_tenant_key_quarantined")
+                        .HasFilter("quarantined");
+
+                    b.HasIndex(new[] { "TenantId", "AddressKey" }, "ux_recipient_addresses_tenant_key")
+                        .IsUnique()
+                        .HasFilter("NOT quarantined");
+
+                    b.ToTable("recipient_addresses");
+                });
+
             modelBuilder.Entity("Skuld.Store.Audit.AuditChainState", b =>
                 {
                     b.HasOne("Skuld.Store.Directory.Tenant", null)
@@ -969,6 +1090,24 @@ namespace Skuld.Store.Migrations.Sqlite
             modelBuilder.Entity("Skuld.Store.Audit.AuditEvent", b =>
                 {
                     b.Navigation("Targets");
+                });
+
+            modelBuilder.Entity("Skuld.Store.Recipients.OrgContact", b =>
+                {
+                    b.HasOne("Skuld.Store.Directory.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Skuld.Store.Recipients.RecipientAddress", b =>
+                {
+                    b.HasOne("Skuld.Store.Directory.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 #pragma warning restore 612, 618
         }
