@@ -8,6 +8,7 @@ using Skuld.Store.Directory;
 using Skuld.Store.Licensing;
 using Skuld.Store.Processing;
 using Skuld.Store.Processing.Internal;
+using Skuld.Store.Recipients;
 using Skuld.Testing;
 
 namespace Skuld.Store.Tests;
@@ -287,7 +288,11 @@ public sealed class TenantIsolationTests
         });
         db.AppRegistrations.Add(new AppRegistration { TenantId = tenantId, Id = appId, AppId = Guid.NewGuid(), DisplayName = "Bot", SecretHash = "x", CreatedDateTime = Seed.Now });
         db.RoleAssignments.Add(new RoleAssignment { TenantId = tenantId, PrincipalId = userId, Role = DirectoryRole.GlobalAdministrator });
-        db.AuditEvents.Add(AuditRecord.Create(tenantId, Actor.Operator, "Add user", "UserManagement", "Add", Guid.NewGuid(), Seed.Now, []));
+        db.AuditEvents.Add(AuditRecord.Create(tenantId, Actor.Operator, "Add user", "UserManagement", "Add", Guid.NewGuid(), Seed.Now,
+            [new AuditTarget(userId, "User", "Admin", null, [])]));
+        var contactId = Guid.NewGuid();
+        db.OrgContacts.Add(new OrgContact { TenantId = tenantId, Id = contactId, DisplayName = "Partner", Mail = $"partner{contactId:N}@example.com", CreatedDateTime = Seed.Now });
+        db.RecipientAddresses.AddRange(RecipientAddresses.Rows(tenantId, contactId, RecipientType.Contact, [$"SMTP:partner{contactId:N}@example.com"]));
         LicenseWork.EnqueueGroup(db, tenantId, groupId, Actor.Operator, Guid.NewGuid(), Seed.Now);
         db.LicenseWorkLog.Add(new LicenseWorkLog { TenantId = tenantId, WorkId = Guid.NewGuid(), Batch = 0, Owner = "test", Users = 1, CommittedAt = Seed.Now });
         db.Set<AuditChainState>().Add(new AuditChainState { TenantId = tenantId, RetentionDays = 30 });

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Skuld.Store.Directory;
 
 namespace Skuld.Store.Recipients;
 
@@ -88,12 +89,15 @@ public static class MailboxProxies
         // be another member's plain initial-domain address), then each initial-domain address as it is chosen.
         var claimed = users.ToDictionary(u => ProxyAddress.SmtpKey(u.Identity.UserPrincipalName), u => u.Id, StringComparer.Ordinal);
         var plain = await RecipientAddresses.HoldersAsync(db, tenantId, users.Select(u => ProxyAddress.SmtpKey(ProxyCalculation.Moera(u.Identity, initialDomain))), ct);
+        // Another user's UPN is theirs to get as an address when they get a mailbox, whatever the batch order.
+        var upns = await UpnHoldersAsync(db, tenantId, users.Select(u => ProxyCalculation.Moera(u.Identity, initialDomain)), ct);
         var taken = new List<(Guid Id, MailIdentity Identity)>();
         foreach (var user in users)
         {
             var address = ProxyCalculation.Moera(user.Identity, initialDomain);
             var key = ProxyAddress.SmtpKey(address);
-            if ((plain.TryGetValue(key, out var holder) && holder.ObjectId != user.Id) || !Claim(claimed, key, user.Id))
+            if ((plain.TryGetValue(key, out var holder) && holder.ObjectId != user.Id)
+                || (upns.TryGetValue(key, out var owner) && owner != user.Id) || !Claim(claimed, key, user.Id))
             {
                 taken.Add(user);
                 continue;
@@ -109,15 +113,35 @@ public static class MailboxProxies
 
         var candidates = taken.ToDictionary(u => u.Id, u => VariantsOf(u.Id).Select(v => ProxyCalculation.Moera(u.Identity, initialDomain, v)).ToList());
         var holders = await RecipientAddresses.HoldersAsync(db, tenantId, candidates.Values.SelectMany(c => c).Select(ProxyAddress.SmtpKey), ct);
+        var variantUpns = await UpnHoldersAsync(db, tenantId, candidates.Values.SelectMany(c => c), ct);
         foreach (var user in taken)
         {
             // Failing all variants is vanishingly rare; the plain address then makes the write report the clash.
             result[user.Id] = candidates[user.Id].FirstOrDefault(a =>
-                    !holders.ContainsKey(ProxyAddress.SmtpKey(a)) && Claim(claimed, ProxyAddress.SmtpKey(a), user.Id))
+                    !holders.ContainsKey(ProxyAddress.SmtpKey(a)) && !variantUpns.ContainsKey(ProxyAddress.SmtpKey(a)) && Claim(claimed, ProxyAddress.SmtpKey(a), user.Id))
                 ?? ProxyCalculation.Moera(user.Identity, initialDomain);
         }
 
         return result;
+    }
+
+    // The users whose UPN is one of these addresses, by address key.
+    private static async Task<Dictionary<string, Guid>> UpnHoldersAsync(SkuldDb db, Guid tenantId, IEnumerable<string> addresses, CancellationToken ct)
+    {
+        var holders = new Dictionary<string, Guid>(StringComparer.Ordinal);
+        foreach (var chunk in addresses.Select(User.KeyOf).Distinct(StringComparer.Ordinal).Chunk(500))
+        {
+            var rows = await db.Users.AsNoTracking()
+                .Where(u => u.TenantId == tenantId && chunk.Contains(u.UserPrincipalNameKey))
+                .Select(u => new { u.Id, u.UserPrincipalName })
+                .ToListAsync(ct);
+            foreach (var row in rows)
+            {
+                holders[ProxyAddress.SmtpKey(row.UserPrincipalName)] = row.Id;
+            }
+        }
+
+        return holders;
     }
 
     private static bool Claim(Dictionary<string, Guid> claimed, string key, Guid userId) =>

@@ -105,8 +105,8 @@ public static class RecipientAddresses
     /// </summary>
     public static async Task WriteAsync(SkuldDb db, Guid tenantId, IReadOnlyList<RecipientWrite> writes, bool updateOwners, CancellationToken ct)
     {
-        // Raw SQL below: it may only write the tenant the context is scoped to (see TenantSql).
-        TenantSql.RequireScope(db, [tenantId]);
+        // Raw SQL below: it may only write the tenant the context is scoped to (throws for a context of another tenant).
+        db.EnterTenant(tenantId);
         if (writes.Count == 0)
         {
             return;
