@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.EntityFrameworkCore;
 using Skuld.Server.Api.Audit;
+using Skuld.Server.Api.Recipients;
 using Skuld.Server.Auth;
 using Skuld.Server.Graph;
 using Skuld.Server.Graph.Audit;
@@ -68,6 +69,7 @@ public static class SkuldApp
         graph.MapFallback(Unmatched);
         app.MapGroupsApi();
         app.MapAuditApi();
+        app.MapRecipientsApi();
         return app;
     }
 
