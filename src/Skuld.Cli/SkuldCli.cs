@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Skuld.Cli.Audit;
 using Skuld.Cli.Bootstrap;
+using Skuld.Cli.Recipients;
 using Skuld.Cli.Serve;
 
 namespace Skuld.Cli;
@@ -24,6 +25,8 @@ public static class SkuldCli
             AppCommand.Create(cli),
             AuditCommand.Create(cli),
             HistoryCommand.Create(cli),
+            RecipientCommand.Create(cli),
+            ContactCommand.Create(cli),
         };
 
         // A bare `skuld` shows what it can do rather than an error.
