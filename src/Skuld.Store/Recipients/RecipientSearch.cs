@@ -67,31 +67,55 @@ public static class RecipientSearch
     public static async Task<RecipientSearchPage> FindAsync(
         SkuldDb db, Guid tenantId, RecipientPattern pattern, int top, string? after, CancellationToken ct)
     {
-        var held = Matching(db, tenantId, pattern);
-        if (after is not null)
+        // One connection for the page's few queries, not one open (and SQLite's pragmas) per query.
+        await db.Database.OpenConnectionAsync(ct);
+        try
         {
-            held = held.Where(a => string.Compare(a.AddressKey, after) > 0);
+            return await PageAsync(db, tenantId, pattern, top, after, ct);
         }
-
-        var rows = await held
-            .OrderBy(a => a.AddressKey)
-            .Take(top + 1)
-            .Select(a => new Row(a.AddressKey, a.Address, a.ObjectId, a.ObjectType, false))
-            .ToListAsync(ct);
-        var next = rows.Count > top ? EncodeToken(rows[top - 1].Key) : null;
-        if (rows.Count > top)
+        finally
         {
-            rows.RemoveRange(top, rows.Count - top);
+            await db.Database.CloseConnectionAsync();
         }
+    }
 
-        if (pattern.Mode == RecipientSearchMode.Exact && after is null)
+    private static async Task<RecipientSearchPage> PageAsync(
+        SkuldDb db, Guid tenantId, RecipientPattern pattern, int top, string? after, CancellationToken ct)
+    {
+        List<Row> rows;
+        string? next = null;
+        if (pattern.Mode == RecipientSearchMode.Exact)
         {
-            // Who else wants the address (kept aside by an import); the quarantine index answers it.
-            rows.AddRange(await db.RecipientAddresses.AsNoTracking()
-                .Where(a => a.TenantId == tenantId && a.Quarantined && a.AddressKey == pattern.Text)
-                .OrderBy(a => a.ObjectId)
-                .Select(a => new Row(a.AddressKey, a.Address, a.ObjectId, a.ObjectType, true))
-                .ToListAsync(ct));
+            // The holder from the unique index and, in the same round trip, who else wants the address (kept aside
+            // by an import) from the quarantine index; each side repeats its index's condition. At most one page.
+            var key = pattern.Text;
+            var wanted = after is not null ? [] : await db.RecipientAddresses.AsNoTracking()
+                .Where(a => a.TenantId == tenantId && !a.Quarantined && a.AddressKey == key)
+                .Select(a => new { a.AddressKey, a.Address, a.ObjectId, a.ObjectType, a.Quarantined })
+                .Concat(db.RecipientAddresses.AsNoTracking()
+                    .Where(a => a.TenantId == tenantId && a.Quarantined && a.AddressKey == key)
+                    .Select(a => new { a.AddressKey, a.Address, a.ObjectId, a.ObjectType, a.Quarantined }))
+                .ToListAsync(ct);
+            rows = [.. wanted.OrderBy(r => r.Quarantined).ThenBy(r => r.ObjectId).Select(r => new Row(r.AddressKey, r.Address, r.ObjectId, r.ObjectType, r.Quarantined))];
+        }
+        else
+        {
+            var held = Matching(db, tenantId, pattern);
+            if (after is not null)
+            {
+                held = held.Where(a => string.Compare(a.AddressKey, after) > 0);
+            }
+
+            rows = await held
+                .OrderBy(a => a.AddressKey)
+                .Take(top + 1)
+                .Select(a => new Row(a.AddressKey, a.Address, a.ObjectId, a.ObjectType, false))
+                .ToListAsync(ct);
+            next = rows.Count > top ? EncodeToken(rows[top - 1].Key) : null;
+            if (rows.Count > top)
+            {
+                rows.RemoveRange(top, rows.Count - top);
+            }
         }
 
         var recipients = await DescribeAsync(db, tenantId, rows.Select(r => (r.ObjectId, r.Type)), ct);
@@ -139,53 +163,36 @@ public static class RecipientSearch
         return RecipientPattern.UpperBound(prefix) is { } upper ? ranged.Where(a => string.Compare(a.AddressKey, upper) < 0) : ranged;
     }
 
-    /// <summary>Display name and every address (primary first) of these recipients; a vanished one is left out.</summary>
+    /// <summary>Display name and every address (primary first) of these recipients (which have address rows, being found by them).</summary>
     internal static async Task<Dictionary<Guid, (string DisplayName, IReadOnlyList<RecipientAddressView> Addresses)>> DescribeAsync(
         SkuldDb db, Guid tenantId, IEnumerable<(Guid ObjectId, RecipientType Type)> recipients, CancellationToken ct)
     {
-        var distinct = recipients.Distinct().ToList();
-        var names = new Dictionary<Guid, string>();
-        var addresses = new Dictionary<Guid, List<RecipientAddressView>>();
-        foreach (var chunk in distinct.Select(r => r.ObjectId).Distinct().Chunk(Chunk))
+        var described = new Dictionary<Guid, (string DisplayName, IReadOnlyList<RecipientAddressView> Addresses)>();
+        foreach (var chunk in recipients.Select(r => r.ObjectId).Distinct().Chunk(Chunk))
         {
+            // Every address row of these objects (the primary key's range per object) with its owner's name, in one query.
             var rows = await db.RecipientAddresses.AsNoTracking()
                 .Where(a => a.TenantId == tenantId && chunk.Contains(a.ObjectId))
-                .Select(a => new { a.ObjectId, a.AddressKey, a.Address, a.IsPrimary, a.Quarantined })
+                .Select(a => new
+                {
+                    a.ObjectId, a.AddressKey, a.Address, a.IsPrimary, a.Quarantined,
+                    Name = a.ObjectType == RecipientType.User
+                        ? db.Users.Where(u => u.TenantId == a.TenantId && u.Id == a.ObjectId).Select(u => u.DisplayName).FirstOrDefault()
+                        : a.ObjectType == RecipientType.Group
+                            ? db.Groups.Where(g => g.TenantId == a.TenantId && g.Id == a.ObjectId).Select(g => g.DisplayName).FirstOrDefault()
+                            : db.OrgContacts.Where(c => c.TenantId == a.TenantId && c.Id == a.ObjectId).Select(c => c.DisplayName).FirstOrDefault(),
+                })
                 .ToListAsync(ct);
-            foreach (var row in rows.OrderByDescending(r => r.IsPrimary).ThenBy(r => r.AddressKey, StringComparer.Ordinal))
+            foreach (var owner in rows.GroupBy(r => r.ObjectId))
             {
-                if (!addresses.TryGetValue(row.ObjectId, out var list))
-                {
-                    addresses[row.ObjectId] = list = [];
-                }
-
-                list.Add(new RecipientAddressView(row.Address, row.IsPrimary, row.Quarantined));
+                described[owner.Key] = (
+                    owner.Select(r => r.Name).FirstOrDefault(n => n is not null) ?? "",
+                    [.. owner.OrderByDescending(r => r.IsPrimary).ThenBy(r => r.AddressKey, StringComparer.Ordinal)
+                        .Select(r => new RecipientAddressView(r.Address, r.IsPrimary, r.Quarantined))]);
             }
         }
 
-        foreach (var type in distinct.GroupBy(r => r.Type))
-        {
-            foreach (var chunk in type.Select(r => r.ObjectId).Chunk(Chunk))
-            {
-                var found = type.Key switch
-                {
-                    RecipientType.User => await db.Users.AsNoTracking().Where(u => u.TenantId == tenantId && chunk.Contains(u.Id))
-                        .Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct),
-                    RecipientType.Group => await db.Groups.AsNoTracking().Where(g => g.TenantId == tenantId && chunk.Contains(g.Id))
-                        .Select(g => new { g.Id, g.DisplayName }).ToListAsync(ct),
-                    RecipientType.Contact => await db.OrgContacts.AsNoTracking().Where(c => c.TenantId == tenantId && chunk.Contains(c.Id))
-                        .Select(c => new { c.Id, c.DisplayName }).ToListAsync(ct),
-                };
-                foreach (var row in found)
-                {
-                    names[row.Id] = row.DisplayName;
-                }
-            }
-        }
-
-        return distinct.Select(r => r.ObjectId).Distinct().ToDictionary(
-            id => id,
-            id => (names.GetValueOrDefault(id, ""), (IReadOnlyList<RecipientAddressView>)(addresses.TryGetValue(id, out var list) ? list : [])));
+        return described;
     }
 
     internal static bool IsPostgres(SkuldDb db) => db.Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
