@@ -36,10 +36,10 @@ public static class DuplicateAddresses
             return (null, new RecipientSearchError("invalid_skip_token", "The skip token is not one this report returned."));
         }
 
-        return (await ReportAsync(db, tenantId, top ?? DefaultTop, after, ct), null);
+        return (await PageAsync(db, tenantId, top ?? DefaultTop, after, ct), null);
     }
 
-    public static async Task<DuplicateReport> ReportAsync(SkuldDb db, Guid tenantId, int top, string? after, CancellationToken ct)
+    private static async Task<DuplicateReport> PageAsync(SkuldDb db, Guid tenantId, int top, string? after, CancellationToken ct)
     {
         var quarantined = db.RecipientAddresses.AsNoTracking().Where(q => q.TenantId == tenantId && q.Quarantined);
         if (after is not null)
