@@ -108,7 +108,7 @@ public sealed class RecipientsApiTests
         }
 
         await using var db = server.NewDb();
-        Assert.Equal(3, await db.Users.CountAsync(Cancel));
+        Assert.Equal(2, await db.Users.CountAsync(Cancel));
     }
 
     [Theory, AllStores]
