@@ -30,7 +30,8 @@ public static class SkuldCli
         };
 
         // A bare `skuld` shows what it can do rather than an error.
-        var parsed = root.Parse(args.Length == 0 ? ["--help"] : args);
+        // No @response files: "@contoso.com" is a domain search for `skuld recipient find`, not a file to expand.
+        var parsed = root.Parse(args.Length == 0 ? ["--help"] : args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parsed.Errors.Count > 0)
         {
             foreach (var parseError in parsed.Errors)
