@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Skuld.Cli.Audit;
 using Skuld.Cli.Bootstrap;
+using Skuld.Cli.Recipients;
 using Skuld.Cli.Serve;
 
 namespace Skuld.Cli;
@@ -24,10 +25,13 @@ public static class SkuldCli
             AppCommand.Create(cli),
             AuditCommand.Create(cli),
             HistoryCommand.Create(cli),
+            RecipientCommand.Create(cli),
+            ContactCommand.Create(cli),
         };
 
         // A bare `skuld` shows what it can do rather than an error.
-        var parsed = root.Parse(args.Length == 0 ? ["--help"] : args);
+        // No @response files: "@contoso.com" is a domain search for `skuld recipient find`, not a file to expand.
+        var parsed = root.Parse(args.Length == 0 ? ["--help"] : args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parsed.Errors.Count > 0)
         {
             foreach (var parseError in parsed.Errors)

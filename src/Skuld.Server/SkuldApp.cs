@@ -74,6 +74,7 @@ public static class SkuldApp
         app.MapAuditApi();
         app.MapTenantSettingsApi();
         app.MapRecipientsApi();
+        app.MapRecipientSearchApi();
         return app;
     }
 

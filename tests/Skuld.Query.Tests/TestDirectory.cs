@@ -2,6 +2,7 @@ using Skuld.Licensing.Engine;
 using Skuld.Server.Graph.Query;
 using Skuld.Store.Directory;
 using Skuld.Store.Licensing;
+using Skuld.Store.Recipients;
 using Skuld.Testing;
 
 namespace Skuld.Query.Tests;
@@ -44,6 +45,13 @@ internal sealed class TestDirectory : IAsyncDisposable
                 DisplayName = "Adele Vance", CreatedDateTime = Created,
             });
         db.Users.AddRange(extraUsers);
+        // The address table is what proxyAddresses filters read; the same object id in Fabrikam holds an address there.
+        db.RecipientAddresses.AddRange(
+            Address(Contoso, "adele@contoso.com", "SMTP:Adele@contoso.com"),
+            Address(Contoso, "adele@contoso.com", "smtp:av@contoso.com"),
+            Address(Contoso, "adele@contoso.com", "SIP:adele@contoso.com"),
+            Address(Fabrikam, "adele@contoso.com", "SMTP:adele@fabrikam.com"),
+            Address(Contoso, "dan@contoso.com", "smtp:dj@contoso.com", quarantined: true));
         db.LicenseAssignments.AddRange(
             License(Contoso, "adele@contoso.com", E5, LicenseAssignment.Direct, LicenseState.Active),
             License(Contoso, "ben@contoso.com", E3, SomeGroup, LicenseState.Error),
@@ -96,6 +104,16 @@ internal sealed class TestDirectory : IAsyncDisposable
         TenantId = tenant, UserId = Id(upn), SkuId = sku, SourceId = source, State = state,
         AssignedDateTime = Created, LastUpdatedDateTime = Created,
     };
+
+    private static RecipientAddress Address(Guid tenant, string upn, string text, bool quarantined = false)
+    {
+        var address = ProxyAddress.TryParse(text)!; // Why '!': the texts above are valid.
+        return new RecipientAddress
+        {
+            TenantId = tenant, AddressKey = address.Key, Address = text, Domain = address.Domain, ObjectId = Id(upn),
+            ObjectType = RecipientType.User, IsPrimary = address.IsPrimary, Quarantined = quarantined,
+        };
+    }
 
     public ValueTask DisposeAsync() => Store.DisposeAsync();
 }

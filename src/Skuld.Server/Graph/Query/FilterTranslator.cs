@@ -254,6 +254,13 @@ public sealed class FilterTranslator<TEntity>
             }
         }
 
+        if (node.Source is CollectionPropertyAccessNode indexed && IsRoot(indexed.Source)
+            && resource.StringListMatches.TryGetValue(indexed.Property.Name, out var listMatch)
+            && ListAlternatives(node.Body, name, listMatch) is { } matched)
+        {
+            return matched;
+        }
+
         if (node.Source is CollectionPropertyAccessNode values && IsRoot(values.Source)
             && RootProperty(values.Property.Name) is { } access && IsStringList(access.Type))
         {
@@ -279,6 +286,34 @@ public sealed class FilterTranslator<TEntity>
             f.Parameters.Select(Unwrap).FirstOrDefault() is { } target && IsElementProperty(target, variable),
         _ => false,
     };
+
+    /// <summary>
+    /// A lambda body over a string collection that is only <c>x eq 'text'</c> / <c>startsWith(x, 'text')</c>
+    /// alternatives, as the resource's indexed predicate per alternative; null for any other shape.
+    /// </summary>
+    private Expression? ListAlternatives(QueryNode node, string variable, Func<TextMatch, Expression<Func<TEntity, SkuldDb, bool>>> match)
+    {
+        var matched = Unwrap(node) switch
+        {
+            BinaryOperatorNode { OperatorKind: BinaryOperatorKind.Or } or =>
+                ListAlternatives(or.Left, variable, match) is { } left && ListAlternatives(or.Right, variable, match) is { } right
+                    ? Expression.OrElse(left, right)
+                    : null,
+            BinaryOperatorNode { OperatorKind: BinaryOperatorKind.Equal } eq => (Unwrap(eq.Left), Unwrap(eq.Right)) switch
+            {
+                (NonResourceRangeVariableReferenceNode v, ConstantNode { Value: string text }) when v.Name == variable => Match(text, prefix: false),
+                (ConstantNode { Value: string text }, NonResourceRangeVariableReferenceNode v) when v.Name == variable => Match(text, prefix: false),
+                _ => null,
+            },
+            SingleValueFunctionCallNode f when f.Name.Equals("startswith", StringComparison.OrdinalIgnoreCase)
+                && f.Parameters.Select(Unwrap).ToArray() is [NonResourceRangeVariableReferenceNode v, ConstantNode { Value: string start }]
+                && v.Name == variable => Match(start, prefix: true),
+            _ => null,
+        };
+        return matched;
+
+        Expression Match(string text, bool prefix) => Splice.Apply(match(new TextMatch(text, prefix)), entity, db);
+    }
 
     private static bool IsElementProperty(QueryNode node, string variable) =>
         node is SingleValuePropertyAccessNode { Source: ResourceRangeVariableReferenceNode r } && r.Name == variable;

@@ -42,6 +42,10 @@ public static class GroupResource
             ["hasMembersWithLicenseErrors"] = HasMembersWithLicenseErrors,
         },
         AssignedLicensesAny = AssignsSkuWhere,
+        StringListMatches = new Dictionary<string, Func<TextMatch, Expression<Func<Group, SkuldDb, bool>>>>
+        {
+            ["proxyAddresses"] = HoldsAddressWhere,
+        },
         Sortable = new Dictionary<string, Expression<Func<Group, string>>>
         {
             ["displayName"] = g => g.DisplayName,
@@ -53,6 +57,12 @@ public static class GroupResource
     private static Expression<Func<Group, SkuldDb, bool>> AssignsSkuWhere(Expression<Func<Guid, bool>> sku) =>
         Splice.Hole<Func<Group, SkuldDb, bool>>((g, db) => db.GroupLicenses.Any(l =>
             l.TenantId == g.TenantId && l.GroupId == g.Id && Splice.Fill(l.SkuId)), sku);
+
+    /// <summary>One of the group's held addresses (its Graph proxyAddresses) matches: the (tenant, key) index, not the column.</summary>
+    private static Expression<Func<Group, SkuldDb, bool>> HoldsAddressWhere(TextMatch match) =>
+        ProxyAddressFilter.Hole<Func<Group, SkuldDb, bool>>((g, db) => db.RecipientAddresses.Any(a =>
+            a.TenantId == g.TenantId && a.ObjectId == g.Id && !a.Quarantined
+            && ProxyAddressFilter.Fill(a)), ProxyAddressFilter.Condition(match));
 
     // Why a helper: a dictionary of LambdaExpression can't infer each lambda's type on its own.
     private static Expression<Func<Group, T>> Property<T>(Expression<Func<Group, T>> access) => access;

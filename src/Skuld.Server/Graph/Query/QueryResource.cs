@@ -71,6 +71,14 @@ public sealed class QueryResource<TEntity>
     public IReadOnlyDictionary<string, Func<TextMatch, Expression<Func<TEntity, bool>>>> TextMatches { get; init; } =
         new Dictionary<string, Func<TextMatch, Expression<Func<TEntity, bool>>>>();
 
+    /// <summary>
+    /// String collections with an indexed side table (<c>proxyAddresses</c> → recipient addresses), by Graph name:
+    /// <c>any(x: x eq …)</c> and <c>any(x: startsWith(x, …))</c>, alternatives joined by <c>or</c>, become this
+    /// predicate per alternative instead of a scan of the column; any other lambda body reads the column.
+    /// </summary>
+    public IReadOnlyDictionary<string, Func<TextMatch, Expression<Func<TEntity, SkuldDb, bool>>>> StringListMatches { get; init; } =
+        new Dictionary<string, Func<TextMatch, Expression<Func<TEntity, SkuldDb, bool>>>>();
+
     /// <summary>Graph's default projection when there is no <c>$select</c>.</summary>
     public required IReadOnlyList<string> DefaultSelect { get; init; }
 }

@@ -39,6 +39,10 @@ public static class UserResource
             ["userPrincipalName"] = u => u.UserPrincipalNameKey,
         },
         AssignedLicensesAny = HoldsSkuWhere,
+        StringListMatches = new Dictionary<string, Func<TextMatch, Expression<Func<User, SkuldDb, bool>>>>
+        {
+            ["proxyAddresses"] = HoldsAddressWhere,
+        },
         Sortable = new Dictionary<string, Expression<Func<User, string>>>
         {
             ["displayName"] = u => u.DisplayName,
@@ -61,6 +65,12 @@ public static class UserResource
             a.TenantId == u.TenantId && a.UserId == u.Id
             && (a.State == LicenseState.Active || a.State == LicenseState.ActiveWithError)
             && Splice.Fill(a.SkuId)), sku);
+
+    /// <summary>One of the user's held addresses (its Graph proxyAddresses) matches: the (tenant, key) index, not the column.</summary>
+    private static Expression<Func<User, SkuldDb, bool>> HoldsAddressWhere(TextMatch match) =>
+        ProxyAddressFilter.Hole<Func<User, SkuldDb, bool>>((u, db) => db.RecipientAddresses.Any(a =>
+            a.TenantId == u.TenantId && a.ObjectId == u.Id && !a.Quarantined
+            && ProxyAddressFilter.Fill(a)), ProxyAddressFilter.Condition(match));
 
     // Why a helper: a dictionary of LambdaExpression can't infer each lambda's type on its own.
     private static Expression<Func<User, T>> Property<T>(Expression<Func<User, T>> access) => access;
