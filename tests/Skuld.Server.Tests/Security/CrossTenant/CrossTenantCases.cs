@@ -145,6 +145,36 @@ public static class CrossTenantCases
         new("B's user's license history by UPN", "GET", "/api/users/{id}/licenses", "/api/users/{bUpn}/licenses?at={at}", null, new Expect.Problem(404, "user_not_found")),
         new("reprocess B's group", "POST", "/api/groups/{id}/reprocess", "/api/groups/{bGroup}/reprocess", null, new Expect.Problem(404, "group_not_found")),
 
+        // Recipients (native API): B's contact, B's user's and group's addresses; A's tenant-wide reads find none of B's.
+        new("add an address to B's user", "POST", "/api/users/{id}/proxyAddresses", "/api/users/{bUser}/proxyAddresses", """{"address":"smtp:intruder@{bDomain}"}""", new Expect.Problem(404, "user_not_found")),
+        new("add an address to B's user by UPN", "POST", "/api/users/{id}/proxyAddresses", "/api/users/{bUpn}/proxyAddresses", """{"address":"smtp:intruder@{bDomain}"}""", new Expect.Problem(404, "user_not_found")),
+        new("give A's user B's user's alias", "POST", "/api/users/{id}/proxyAddresses", "/api/users/{aUser}/proxyAddresses", """{"address":"{bUserAlias}"}""", new Expect.Problem(400, "domain_not_verified")),
+        new("remove B's user's alias", "DELETE", "/api/users/{id}/proxyAddresses/{address}", "/api/users/{bUser}/proxyAddresses/{bUserAlias}", null, new Expect.Problem(404, "user_not_found")),
+        new("remove B's user's alias by UPN", "DELETE", "/api/users/{id}/proxyAddresses/{address}", "/api/users/{bUpn}/proxyAddresses/{bUserAlias}", null, new Expect.Problem(404, "user_not_found")),
+        new("add an address to B's group", "POST", "/api/groups/{id}/proxyAddresses", "/api/groups/{bGroup}/proxyAddresses", """{"address":"smtp:intruder@{bDomain}"}""", new Expect.Problem(404, "group_not_found")),
+        new("give A's group B's group's alias", "POST", "/api/groups/{id}/proxyAddresses", "/api/groups/{aGroup}/proxyAddresses", """{"address":"{bGroupAlias}"}""", new Expect.Problem(400, "domain_not_verified")),
+        new("remove B's group's alias", "DELETE", "/api/groups/{id}/proxyAddresses/{address}", "/api/groups/{bGroup}/proxyAddresses/{bGroupAlias}", null, new Expect.Problem(404, "group_not_found")),
+        new("add an address to B's contact", "POST", "/api/contacts/{id}/proxyAddresses", "/api/contacts/{bContact}/proxyAddresses", """{"address":"smtp:intruder@{bDomain}"}""", new Expect.Problem(404, "contact_not_found")),
+        new("remove B's contact's address", "DELETE", "/api/contacts/{id}/proxyAddresses/{address}", "/api/contacts/{bContact}/proxyAddresses/smtp:{bContactMail}", null, new Expect.Problem(404, "contact_not_found")),
+        new("B's user's license errors", "GET", "/api/users/{id}/licenseErrors", "/api/users/{bBystander}/licenseErrors", null, new Expect.Problem(404, "user_not_found")),
+        new("B's user's license errors by UPN", "GET", "/api/users/{id}/licenseErrors", "/api/users/{bUpn}/licenseErrors", null, new Expect.Problem(404, "user_not_found")),
+        // A contact's address is any mailbox outside the tenant, B's domain included: A's own contact, nothing of B's in the answer.
+        new("create a contact in B's domain", "POST", "/api/contacts", "/api/contacts", """{"displayName":"Partner","mail":"partner{unique}@{bDomain}"}""", new Expect.Success(201)),
+        new("import B's contact's and user's addresses", "POST", "/api/contacts/import", "/api/contacts/import",
+            """{"contacts":[{"displayName":"Imported","mail":"{bContactMail}"},{"displayName":"Imported too","mail":"{bUpn}"}]}""", new Expect.Success(200)),
+        new("find B's contact's address", "GET", "/api/recipients", "/api/recipients?address={bContactMail}", null, new Expect.Success(200)),
+        new("find B's user's alias", "GET", "/api/recipients", "/api/recipients?address=vic.alias@{bDomain}", null, new Expect.Success(200)),
+        new("find B's domain", "GET", "/api/recipients", "/api/recipients?address=@{bDomain}", null, new Expect.Success(200)),
+        new("find every address", "GET", "/api/recipients", "/api/recipients?address=*&top=1000", null, new Expect.Success(200)),
+        new("duplicate addresses", "GET", "/api/recipients/duplicates", "/api/recipients/duplicates?top=1000", null, new Expect.Success(200)),
+        new("read tenant settings", "GET", "/api/tenant/settings", "/api/tenant/settings", null, new Expect.Success(200)),
+        new("set tenant settings", "PATCH", "/api/tenant/settings", "/api/tenant/settings", """{"nestedGroupLicensing":false}""", new Expect.Success(200)),
+
+        // Graph contacts
+        new("list contacts", "GET", "/v1.0/contacts", "/v1.0/contacts?$top=999", null, new Expect.Success(200)),
+        new("get B's contact", "GET", "/v1.0/contacts/{id}", "/v1.0/contacts/{bContact}", null, NotFound("{bContact}")),
+        new("get B's contact by its address", "GET", "/v1.0/contacts/{id}", "/v1.0/contacts/{bContactMail}", null, NotFound("{bContactMail}")),
+
         // Token endpoint: A's credentials are no good at B.
         new("A's admin signs in at B's domain", "POST", "/{tenant}/oauth2/v2.0/token", "/{bDomain}/oauth2/v2.0/token",
             "grant_type=password&username={aAdminUpn}&password={password}", new Expect.OAuth(400, "invalid_grant"), Form: true),

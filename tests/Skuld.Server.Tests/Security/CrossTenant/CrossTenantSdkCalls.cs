@@ -61,6 +61,8 @@ public static class CrossTenantSdkCalls
             ["B's subscription of its own SKU"] = (g, w) => g.SubscribedSkus[$"{w.B.Id}_{CrossTenantWorld.OnlyBSku}"].GetAsync(),
             ["B's SKU under A's tenant id"] = (g, w) => g.SubscribedSkus[$"{w.A.Id}_{CrossTenantWorld.OnlyBSku}"].GetAsync(),
             ["B's organization"] = (g, w) => g.Organization[Id(w.B.Id)].GetAsync(),
+            ["get B's contact"] = (g, w) => g.Contacts[Id(w.BContact)].GetAsync(),
+            ["get B's contact by its address"] = (g, _) => g.Contacts[CrossTenantWorld.ContactMail].GetAsync(),
             ["B's audit event"] = (g, w) => g.AuditLogs.DirectoryAudits[$"Directory_{w.BEvent.Id}"].GetAsync(),
         };
 
