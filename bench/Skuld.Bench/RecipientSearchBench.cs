@@ -82,7 +82,7 @@ public static class RecipientSearchBench
             var text = next(i);
             var pattern = RecipientPattern.TryParse(text, out var error) ?? throw new InvalidOperationException(error);
             var clock = Stopwatch.StartNew();
-            await using (var db = SkuldDb.CreateFor(location))
+            await using (var db = SkuldDb.CreateFor(location, tenantId))
             {
                 var page = await RecipientSearch.FindAsync(db, tenantId, pattern, pageSize, null, ct);
                 times.Add(clock.Elapsed);
@@ -110,6 +110,7 @@ public static class RecipientSearchBench
             ? new SqliteSkuldDb(new DbContextOptionsBuilder<SqliteSkuldDb>(SqliteSkuldDb.Options(location.ConnectionString)).AddInterceptors(capture).Options)
             : (SkuldDb)new PostgresSkuldDb(new DbContextOptionsBuilder<PostgresSkuldDb>(PostgresSkuldDb.Options(location.ConnectionString)).AddInterceptors(capture).Options))
         {
+            db.EnterTenant(tenantId);
             await RecipientSearch.FindAsync(db, tenantId, pattern, pageSize, null, ct);
         }
 
@@ -155,14 +156,14 @@ public static class RecipientSearchBench
 
     private static async Task<long> CountAsync(StoreLocation location, Guid tenantId, CancellationToken ct)
     {
-        await using var db = SkuldDb.CreateFor(location);
+        await using var db = SkuldDb.CreateFor(location, tenantId);
         return await db.RecipientAddresses.LongCountAsync(a => a.TenantId == tenantId, ct);
     }
 
     private static async Task<Guid> SeedAsync(StoreLocation location, int recipients, CancellationToken ct)
     {
         var tenantId = Guid.NewGuid();
-        await using (var db = SkuldDb.CreateFor(location))
+        await using (var db = SkuldDb.CreateForAllTenants(location))
         {
             await db.MigrateSkuldAsync(ct);
             db.Tenants.Add(new Tenant { Id = tenantId, DisplayName = "Bench", Domain = "contoso.com", InitialDomain = "contoso.onmicrosoft.com", CountryLetterCode = "US", CreatedDateTime = Start });
