@@ -10,6 +10,8 @@ using Skuld.Store.Directory;
 using Skuld.Store.Licensing;
 using Skuld.Store.Processing;
 
+using static Skuld.Bench.SqliteSeeding;
+
 namespace Skuld.Bench;
 
 /// <summary>What one benchmark run measured.</summary>
@@ -149,10 +151,10 @@ public static class GroupProcessingBench
         await using var connection = new SqliteConnection(location.ConnectionString);
         await connection.OpenAsync(ct);
         await using var transaction = connection.BeginTransaction();
-        var users = Insert(connection, transaction,
+        var users = Prepare(connection, transaction,
             "INSERT INTO users (tenant_id, id, user_principal_name, user_principal_name_key, display_name, account_enabled, user_type, other_mails, proxy_addresses, created_date_time, version, usage_location) " +
             "VALUES ($t, $id, $upn, $key, $name, 1, 'Member', '[]', '[]', $at, 0, 'US')", "$t", "$id", "$upn", "$key", "$name", "$at");
-        var memberships = Insert(connection, transaction,
+        var memberships = Prepare(connection, transaction,
             "INSERT INTO group_members (tenant_id, group_id, member_id, member_kind, added_date_time) VALUES ($t, $g, $m, 'User', $at)",
             "$t", "$g", "$m", "$at");
         var tenant = Text(tenantId);
@@ -163,8 +165,8 @@ public static class GroupProcessingBench
         for (var i = 0; i < ids.Length; i++)
         {
             var upn = $"user{i}@bench.example";
-            SetAndRun(users, tenant, Text(ids[i]), upn, upn.ToUpperInvariant(), $"User {i}", Start.UtcTicks);
-            SetAndRun(memberships, tenant, group, Text(ids[i]), Start.AddSeconds(random.Next(members * 10)).UtcTicks);
+            Run(users, tenant, Text(ids[i]), upn, upn.ToUpperInvariant(), $"User {i}", Start.UtcTicks);
+            Run(memberships, tenant, group, Text(ids[i]), Start.AddSeconds(random.Next(members * 10)).UtcTicks);
         }
         await transaction.CommitAsync(ct);
     }
@@ -210,13 +212,13 @@ public static class GroupProcessingBench
         var clock = Stopwatch.StartNew();
         await using (var transaction = connection.BeginTransaction())
         {
-            var insert = Insert(connection, transaction,
+            var insert = Prepare(connection, transaction,
                 "INSERT INTO license_assignments (tenant_id, user_id, sku_id, source_id, disabled_plans, state, error, assigned_date_time, last_updated_date_time) " +
                 "VALUES ($t, $u, $s, $src, '[]', 'Active', 'None', $at, $at)", "$t", "$u", "$s", "$src", "$at");
             var (tenant, sku, source) = (Text(tenantId), Text(SkuId), Text(groupId));
             foreach (var id in ids)
             {
-                SetAndRun(insert, tenant, id, sku, source, Start.UtcTicks);
+                Run(insert, tenant, id, sku, source, Start.UtcTicks);
             }
             await transaction.CommitAsync(ct);
         }
@@ -279,26 +281,4 @@ public static class GroupProcessingBench
         return floor;
     }
 
-    private static SqliteCommand Insert(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] names)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var name in names)
-        {
-            command.Parameters.Add(new SqliteParameter { ParameterName = name });
-        }
-        return command;
-    }
-
-    private static void SetAndRun(SqliteCommand command, params object[] values)
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            command.Parameters[i].Value = values[i];
-        }
-        command.ExecuteNonQuery();
-    }
-
-    private static string Text(Guid id) => id.ToString("D").ToUpperInvariant();
 }

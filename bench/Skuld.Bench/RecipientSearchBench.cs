@@ -10,6 +10,8 @@ using Skuld.Store.Directory;
 using Skuld.Store.Providers;
 using Skuld.Store.Recipients;
 
+using static Skuld.Bench.SqliteSeeding;
+
 namespace Skuld.Bench;
 
 /// <summary>
@@ -313,30 +315,6 @@ public static class RecipientSearchBench
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    private static SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] names)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var name in names)
-        {
-            command.Parameters.Add(new SqliteParameter { ParameterName = name });
-        }
-
-        return command;
-    }
-
-    private static void Run(SqliteCommand command, params object[] values)
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            command.Parameters[i].Value = values[i];
-        }
-
-        command.ExecuteNonQuery();
-    }
-
-    private static string Text(Guid id) => id.ToString("D").ToUpperInvariant();
 
     /// <summary>Keeps the first command EF sends (the page query), with its parameter values.</summary>
     private sealed class FirstCommand : DbCommandInterceptor

@@ -1,6 +1,4 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using Skuld.Store.Audit;
 
 namespace Skuld.Store.Recipients;
@@ -69,7 +67,7 @@ public static class ContactImport
             {
                 return new ContactImportResult(await WriteAsync(db, tenantId, rows, parsed, actor, time, ct), null);
             }
-            catch (DbUpdateException e) when (attempt < Attempts && IsAddressClash(e))
+            catch (DbUpdateException e) when (attempt < Attempts && RecipientAddresses.IsAddressClash(e))
             {
                 // Another writer took one of the addresses between our read and our insert (PostgreSQL, read committed):
                 // everything was rolled back, so decide again on what is held now.
@@ -209,25 +207,6 @@ public static class ContactImport
     }
 
     private static string? Trimmed(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
-
-    /// <summary>The address table's unique index refused a second holder (a concurrent writer won the address).</summary>
-    private static bool IsAddressClash(Exception? e)
-    {
-        for (; e is not null; e = e.InnerException)
-        {
-            switch (e)
-            {
-                case PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg
-                    when pg.ConstraintName == RecipientAddressConfiguration.UniqueIndex:
-                // SQLite names the columns, not the index: SQLITE_CONSTRAINT_UNIQUE on (tenant_id, address_key).
-                case SqliteException { SqliteExtendedErrorCode: 2067 } sqlite
-                    when sqlite.Message.Contains("recipient_addresses.tenant_id, recipient_addresses.address_key", StringComparison.Ordinal):
-                    return true;
-            }
-        }
-
-        return false;
-    }
 
     private static ContactImportResult Refused(string code, string message, IReadOnlyList<string> problems) =>
         new(null, new ContactImportError(code, message, problems));
