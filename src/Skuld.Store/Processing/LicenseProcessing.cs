@@ -65,6 +65,7 @@ public static class LicenseProcessing
         });
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        dialect.Committed(db);
         db.ChangeTracker.Clear();
         return result;
     }

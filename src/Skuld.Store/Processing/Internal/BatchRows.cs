@@ -43,6 +43,11 @@ internal abstract partial class StoreDialect
     /// <summary>Locks the tenant's seat counters for the batch (PostgreSQL; SQLite's writer lock already does).</summary>
     public abstract Task LockSeatsAsync(SkuldDb db, CancellationToken ct);
 
+    /// <summary>After a batch committed: housekeeping of the store that need not hold up the next batch.</summary>
+    public virtual void Committed(SkuldDb db)
+    {
+    }
+
     /// <summary>Users who hold rows from the group but are no longer its members, by id after the cursor.</summary>
     public abstract Task<List<Guid>> DepartedAsync(SkuldDb db, Guid groupId, Guid? after, int limit, CancellationToken ct);
 

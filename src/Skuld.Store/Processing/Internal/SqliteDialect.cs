@@ -30,9 +30,13 @@ internal sealed partial class SqliteDialect : StoreDialect
     {
         // No lock needed (the writer lock is held); a large page cache instead, because a group's batches
         // write into the whole license table in membership order, not key order. Applies to this pooled connection.
-        await using var command = Command(db, "PRAGMA cache_size = -262144; PRAGMA wal_autocheckpoint = 16384");
+        // The log is copied into the file beside processing (Committed); the writer checkpoints itself only when
+        // that falls far behind.
+        await using var command = Command(db, "PRAGMA cache_size = -262144; PRAGMA wal_autocheckpoint = 65536");
         await command.ExecuteNonQueryAsync(ct);
     }
+
+    public override void Committed(SkuldDb db) => SqliteCheckpoints.Request(db.Database.GetConnectionString()!);
 
     public override async Task<List<Guid>> DepartedAsync(SkuldDb db, Guid groupId, Guid? after, int limit, CancellationToken ct)
     {
