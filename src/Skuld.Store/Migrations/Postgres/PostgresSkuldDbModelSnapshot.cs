@@ -147,9 +147,11 @@ namespace Skuld.Store.Migrations.Postgres
 
                     b.HasIndex("TenantId", "CorrelationId");
 
-                    b.HasIndex("TenantId", "InitiatedByUserId");
+                    b.HasIndex("TenantId", "InitiatedByUserId")
+                        .HasFilter("initiated_by_user_id IS NOT NULL");
 
-                    b.HasIndex("TenantId", "InitiatedByUserPrincipalNameKey");
+                    b.HasIndex("TenantId", "InitiatedByUserPrincipalNameKey")
+                        .HasFilter("initiated_by_user_principal_name_key IS NOT NULL");
 
                     b.HasIndex("TenantId", "Sequence")
                         .IsUnique();
@@ -1095,11 +1097,6 @@ namespace Skuld.Store.Migrations.Postgres
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Skuld.Store.Audit.AuditEvent", b =>
-                {
-                    b.Navigation("Targets");
-                });
-
             modelBuilder.Entity("Skuld.Store.Recipients.OrgContact", b =>
                 {
                     b.HasOne("Skuld.Store.Directory.Tenant", null)
@@ -1116,6 +1113,11 @@ namespace Skuld.Store.Migrations.Postgres
                         .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Skuld.Store.Audit.AuditEvent", b =>
+                {
+                    b.Navigation("Targets");
                 });
 #pragma warning restore 612, 618
         }

@@ -141,9 +141,11 @@ namespace Skuld.Store.Migrations.Sqlite
 
                     b.HasIndex("TenantId", "CorrelationId");
 
-                    b.HasIndex("TenantId", "InitiatedByUserId");
+                    b.HasIndex("TenantId", "InitiatedByUserId")
+                        .HasFilter("initiated_by_user_id IS NOT NULL");
 
-                    b.HasIndex("TenantId", "InitiatedByUserPrincipalNameKey");
+                    b.HasIndex("TenantId", "InitiatedByUserPrincipalNameKey")
+                        .HasFilter("initiated_by_user_principal_name_key IS NOT NULL");
 
                     b.HasIndex("TenantId", "Sequence")
                         .IsUnique();
@@ -1087,11 +1089,6 @@ namespace Skuld.Store.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Skuld.Store.Audit.AuditEvent", b =>
-                {
-                    b.Navigation("Targets");
-                });
-
             modelBuilder.Entity("Skuld.Store.Recipients.OrgContact", b =>
                 {
                     b.HasOne("Skuld.Store.Directory.Tenant", null)
@@ -1108,6 +1105,11 @@ namespace Skuld.Store.Migrations.Sqlite
                         .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Skuld.Store.Audit.AuditEvent", b =>
+                {
+                    b.Navigation("Targets");
                 });
 #pragma warning restore 612, 618
         }
