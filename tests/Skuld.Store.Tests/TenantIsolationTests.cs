@@ -288,8 +288,9 @@ public sealed class TenantIsolationTests
         });
         db.AppRegistrations.Add(new AppRegistration { TenantId = tenantId, Id = appId, AppId = Guid.NewGuid(), DisplayName = "Bot", SecretHash = "x", CreatedDateTime = Seed.Now });
         db.RoleAssignments.Add(new RoleAssignment { TenantId = tenantId, PrincipalId = userId, Role = DirectoryRole.GlobalAdministrator });
-        db.AuditEvents.Add(AuditRecord.Create(tenantId, Actor.Operator, "Add user", "UserManagement", "Add", Guid.NewGuid(), Seed.Now,
-            [new AuditTarget(userId, "User", "Admin", null, [])]));
+        // Two targets, so the event has target rows (one target would be the event's own column).
+        db.AuditEvents.Add(AuditRecord.Create(tenantId, Actor.Operator, "Add member to group", "GroupManagement", "Assign", Guid.NewGuid(), Seed.Now,
+            [new AuditTarget(groupId, "Group", "Sales", null, []), new AuditTarget(userId, "User", "Admin", null, [])]));
         var contactId = Guid.NewGuid();
         db.OrgContacts.Add(new OrgContact { TenantId = tenantId, Id = contactId, DisplayName = "Partner", Mail = $"partner{contactId:N}@example.com", CreatedDateTime = Seed.Now });
         db.RecipientAddresses.AddRange(RecipientAddresses.Rows(tenantId, contactId, RecipientType.Contact, [$"SMTP:partner{contactId:N}@example.com"]));

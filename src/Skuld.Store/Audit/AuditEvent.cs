@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+
 namespace Skuld.Store.Audit;
 
 /// <summary>
@@ -33,8 +35,21 @@ public sealed class AuditEvent
     public required string TargetResources { get; init; }
     /// <summary>Graph's <c>additionalDetails</c> array as JSON.</summary>
     public string AdditionalDetails { get; init; } = "[]";
-    /// <summary>The ids of <see cref="TargetResources"/>, one row each, for exact target filters. Writers fill it with the JSON.</summary>
+    /// <summary>
+    /// The id of <see cref="TargetResources"/> when the event has exactly one target (most do, and every per-user event
+    /// of a group job): an indexed column of the event instead of a <see cref="Targets"/> row, which would cost a row,
+    /// two index entries and a foreign-key check per event. Writers fill it with the JSON (<see cref="AuditRecord"/>).
+    /// </summary>
+    public Guid? TargetId { get; init; }
+    /// <summary>
+    /// The ids of <see cref="TargetResources"/>, one row each, for events with several targets (and for events written
+    /// before <see cref="TargetId"/> existed). Filter through <see cref="Names"/>, which looks in both.
+    /// </summary>
     public List<AuditEventTarget> Targets { get; init; } = [];
+
+    /// <summary>Whether the event names <paramref name="targetId"/> among its targets (exact, by id).</summary>
+    public static Expression<Func<AuditEvent, bool>> Names(Guid targetId) =>
+        e => e.TargetId == targetId || e.Targets.Any(t => t.TargetId == targetId);
 
     // Tamper evidence (see AuditChain): null until the tenant's chain is sealed past this event.
     // Writers never set these, so inserts (including bulk ones) take no per-tenant lock.

@@ -19,6 +19,8 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
         builder.HasIndex(e => new { e.TenantId, e.InitiatedByUserId }).HasFilter("initiated_by_user_id IS NOT NULL");
         builder.HasIndex(e => new { e.TenantId, e.InitiatedByUserPrincipalNameKey }).HasFilter("initiated_by_user_principal_name_key IS NOT NULL");
         builder.Property(e => e.InitiatedByUserPrincipalNameKey).HasMaxLength(1024);
+        // Exact target filters (AuditEvent.Names); events with several targets have none here but rows in Targets.
+        builder.HasIndex(e => new { e.TenantId, e.TargetId }).HasFilter("target_id IS NOT NULL");
         builder.HasMany(e => e.Targets).WithOne().HasForeignKey(t => new { t.TenantId, t.EventId }).OnDelete(DeleteBehavior.Cascade);
         builder.Property(e => e.ActivityDisplayName).HasMaxLength(256);
         builder.Property(e => e.Category).HasMaxLength(64);

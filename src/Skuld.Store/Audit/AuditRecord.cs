@@ -36,6 +36,7 @@ public static class AuditRecord
         IReadOnlyList<KeyValuePair<string, string>>? additionalDetails = null)
     {
         var id = Guid.CreateVersion7(at);
+        var targetIds = targets.Select(t => t.Id).Distinct().ToList();
         return new()
         {
             TenantId = tenantId,
@@ -52,7 +53,8 @@ public static class AuditRecord
             InitiatedByAppId = actor.AppId,
             InitiatedBy = InitiatedBy(actor),
             TargetResources = JsonSerializer.Serialize(targets.Select(Target), Json),
-            Targets = TargetRows(tenantId, id, targets.Select(t => t.Id)),
+            TargetId = targetIds.Count == 1 ? targetIds[0] : null,
+            Targets = targetIds.Count == 1 ? [] : TargetRows(tenantId, id, targetIds),
             AdditionalDetails = JsonSerializer.Serialize((additionalDetails ?? []).Select(d => new { key = d.Key, value = d.Value }), Json),
         };
     }
@@ -61,7 +63,7 @@ public static class AuditRecord
     public static string? UserPrincipalNameKey(Actor actor) =>
         actor.UserId is not null && actor.UserPrincipalName is { } upn ? User.KeyOf(upn) : null;
 
-    /// <summary>The <see cref="AuditEvent.Targets"/> rows of an event's target ids (each once).</summary>
+    /// <summary>The <see cref="AuditEvent.Targets"/> rows of an event's target ids (each once), for several targets.</summary>
     public static List<AuditEventTarget> TargetRows(Guid tenantId, Guid eventId, IEnumerable<Guid> targetIds) =>
         [.. targetIds.Distinct().Select(t => new AuditEventTarget { TenantId = tenantId, EventId = eventId, TargetId = t })];
 

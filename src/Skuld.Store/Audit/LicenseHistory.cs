@@ -31,14 +31,16 @@ public static partial class LicenseHistory
     /// </summary>
     public static async Task<bool> IsKnownAsync(SkuldDb db, Guid tenantId, Guid userId, CancellationToken ct) =>
         await db.Users.AnyAsync(u => u.TenantId == tenantId && u.Id == userId, ct)
+        || await db.AuditEvents.AnyAsync(e => e.TenantId == tenantId && e.TargetId == userId, ct)
         || await db.Set<AuditEventTarget>().AnyAsync(t => t.TenantId == tenantId && t.TargetId == userId, ct);
 
     public static async Task<LicenseHistoryAnswer> AtAsync(SkuldDb db, Guid tenantId, Guid userId, DateTimeOffset at, CancellationToken ct)
     {
-        // The user is one of the event's targets (indexed rows); the JSON below holds the licenses.
+        // The user is one of the event's targets (indexed columns); the JSON below holds the licenses.
         var candidates = await db.AuditEvents.AsNoTracking()
             .Where(e => e.TenantId == tenantId && e.ActivityDisplayName == ChangeUserLicense && e.Result == "success"
-                && e.ActivityDateTime <= at && e.Targets.Any(t => t.TargetId == userId))
+                && e.ActivityDateTime <= at)
+            .Where(AuditEvent.Names(userId))
             .OrderByDescending(e => e.ActivityDateTime).ThenByDescending(e => e.Id)
             .Take(20)
             .ToListAsync(ct);

@@ -78,7 +78,7 @@ public static class GroupLicensingAudit
             InitiatedByAppId = Actor.GroupBasedLicensing.AppId,
             InitiatedBy = GroupLicensingInitiator,
             TargetResources = target.ToString(),
-            Targets = [new AuditEventTarget { TenantId = tenantId, EventId = id, TargetId = userId }],
+            TargetId = userId,
             AdditionalDetails = failed && failedGroup is { } g
                 ? failure == LicenseError.UniquenessViolation && conflict is not null
                     // Rare: names the recipient holding the address (reference §5), so the slower serializer is fine.

@@ -49,7 +49,9 @@ public sealed class AuditEventIndexTests
         await using var reader = store.NewDb();
         var events = await reader.AuditEvents.AsNoTracking().Include(e => e.Targets).Where(e => e.TenantId == tenantId).ToListAsync(Ct);
         var perUser = events.Where(e => e.ActivityDisplayName == GroupLicensingAudit.ChangeUserLicense).ToList();
-        Assert.Equal(members.Order(), perUser.SelectMany(e => e.Targets).Select(t => t.TargetId).Order());
+        // One target each: in the event's own column, no target rows.
+        Assert.Equal(members.Order(), perUser.Select(e => e.TargetId!.Value).Order());
+        Assert.All(perUser, e => Assert.Empty(e.Targets));
         AssertIndexMatchesJson(events);
         Assert.Equal("ADMIN@CONTOSO.COM", Assert.Single(events, e => e.InitiatedByUserId is not null).InitiatedByUserPrincipalNameKey);
         Assert.IsType<ChainVerification.Intact>(await AuditChain.VerifyAsync(reader, tenantId, Ct));
@@ -92,6 +94,17 @@ public sealed class AuditEventIndexTests
         // The chain covers the JSON, not the derived columns: events sealed before the migration still verify.
         var verified = Assert.IsType<ChainVerification.Intact>(await AuditChain.VerifyAsync(db, tenantId, Ct));
         Assert.Equal(3, verified.Count);
+
+        // Events from before the target column are found by target through their rows, like new ones by the column.
+        var naming = async (Guid id) => await db.AuditEvents.Where(e => e.TenantId == tenantId).Where(AuditEvent.Names(id))
+            .OrderBy(e => e.ActivityDateTime).Select(e => e.Id).ToListAsync(Ct);
+        Assert.Equal([written[0].Id, written[1].Id], await naming(alice));
+        Assert.Equal([written[0].Id], await naming(group));
+        Assert.Empty(await naming(bob));
+        db.AuditEvents.Add(AuditRecord.Create(tenantId, Actor.Operator, "Update user", "UserManagement", "Update", Guid.NewGuid(), Seed.Now.AddMinutes(3),
+            [new AuditTarget(bob, "User", "Bob", "bob@contoso.com", [])]));
+        await db.SaveChangesAsync(Ct);
+        Assert.Single(await naming(bob));
     }
 
     /// <summary>Each event's target rows are exactly the ids of its targetResources, and the UPN key is its initiator's.</summary>
@@ -101,7 +114,9 @@ public sealed class AuditEventIndexTests
         {
             using var targets = JsonDocument.Parse(e.TargetResources);
             var ids = targets.RootElement.EnumerateArray().Select(t => t.GetProperty("id").GetGuid()).Distinct().Order();
-            Assert.Equal(ids, e.Targets.Select(t => t.TargetId).Order());
+            // Exactly one of the two: the column for one target (rows for events written before it), rows for several.
+            Assert.Equal(ids, e.Targets.Select(t => t.TargetId).Concat(e.TargetId is { } id ? [id] : []).Order());
+            Assert.False(e.TargetId is not null && e.Targets.Count > 0);
             using var initiator = JsonDocument.Parse(e.InitiatedBy);
             var upn = initiator.RootElement.GetProperty("user") is { ValueKind: JsonValueKind.Object } user
                 ? user.GetProperty("userPrincipalName").GetString()

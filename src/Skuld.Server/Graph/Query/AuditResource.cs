@@ -80,7 +80,7 @@ public static class AuditResource
 #pragma warning restore CA1862
 
     /// <summary>
-    /// <c>t/id eq …</c> looks the id up in the event's target rows (<see cref="AuditEvent.Targets"/>), so an id that
+    /// <c>t/id eq …</c> looks the id up in the event's target columns (<see cref="AuditEvent.Names"/>), so an id that
     /// appears only inside a modified property's value never matches; a value that is no GUID names no object.
     /// <c>startsWith(t/id, …)</c> matches the JSON's lower-case ids as text: a prefix has no column to seek.
     /// </summary>
@@ -93,7 +93,7 @@ public static class AuditResource
                 return e => false;
             }
 
-            return e => e.Targets.Any(t => t.TargetId == id);
+            return AuditEvent.Names(id);
         }
 
         var fragment = Fragment("id", match with { Value = match.Value.ToLowerInvariant() });

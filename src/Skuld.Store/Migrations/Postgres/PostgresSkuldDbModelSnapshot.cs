@@ -136,6 +136,10 @@ namespace Skuld.Store.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("sequence");
 
+                    b.Property<Guid?>("TargetId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("target_id");
+
                     b.Property<string>("TargetResources")
                         .IsRequired()
                         .HasColumnType("text")
@@ -155,6 +159,9 @@ namespace Skuld.Store.Migrations.Postgres
 
                     b.HasIndex("TenantId", "Sequence")
                         .IsUnique();
+
+                    b.HasIndex("TenantId", "TargetId")
+                        .HasFilter("target_id IS NOT NULL");
 
                     b.ToTable("audit_events");
                 });

@@ -130,6 +130,10 @@ namespace Skuld.Store.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("sequence");
 
+                    b.Property<Guid?>("TargetId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("target_id");
+
                     b.Property<string>("TargetResources")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -149,6 +153,9 @@ namespace Skuld.Store.Migrations.Sqlite
 
                     b.HasIndex("TenantId", "Sequence")
                         .IsUnique();
+
+                    b.HasIndex("TenantId", "TargetId")
+                        .HasFilter("target_id IS NOT NULL");
 
                     b.ToTable("audit_events");
                 });

@@ -65,7 +65,7 @@ public sealed class CrossTenantWorld : IAsyncDisposable
     public required IReadOnlyList<AuditEvent> BEvents { get; init; }
 
     /// <summary>One of B's events about its victim, written by B's admin.</summary>
-    public AuditEvent BEvent => BEvents.First(e => e.InitiatedByUserId == BAdmin.Id && e.Targets.Any(t => t.TargetId == BVictim.Id));
+    public AuditEvent BEvent => BEvents.First(e => e.InitiatedByUserId == BAdmin.Id && (e.TargetId == BVictim.Id || e.Targets.Any(t => t.TargetId == BVictim.Id)));
 
     public static async Task<CrossTenantWorld> CreateAsync(StoreKind kind)
     {
