@@ -42,30 +42,50 @@ internal static class SqliteCheckpoints
 
         private void Run()
         {
-            while (true)
+            var ended = false;
+            try
             {
-                try
+                while (true)
                 {
-                    using var connection = new SqliteConnection(readWrite);
-                    connection.Open();
-                    using var command = connection.CreateCommand();
-                    // PASSIVE never waits for readers or the writer: it copies what it can.
-                    command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
-                    command.ExecuteNonQuery();
+                    Checkpoint();
+                    lock (gate)
+                    {
+                        if (!again)
+                        {
+                            (running, ended) = (false, true);
+                            return;
+                        }
+                        again = false;
+                    }
                 }
-                catch (SqliteException)
+            }
+            finally
+            {
+                // Checkpoint threw something unexpected: the next request starts afresh rather than never.
+                if (!ended)
                 {
-                    // The store is gone or busy: the writer's automatic checkpoint still bounds the log.
-                }
-                lock (gate)
-                {
-                    if (!again)
+                    lock (gate)
                     {
                         running = false;
-                        return;
                     }
-                    again = false;
                 }
+            }
+        }
+
+        private void Checkpoint()
+        {
+            try
+            {
+                using var connection = new SqliteConnection(readWrite);
+                connection.Open();
+                using var command = connection.CreateCommand();
+                // PASSIVE never waits for readers or the writer: it copies what it can.
+                command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+                command.ExecuteNonQuery();
+            }
+            catch (SqliteException)
+            {
+                // The store is gone or busy: the writer's automatic checkpoint still bounds the log.
             }
         }
     }
