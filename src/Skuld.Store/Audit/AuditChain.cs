@@ -33,24 +33,42 @@ public enum ChainBreak
 
 /// <summary>
 /// Tamper evidence beyond Entra: each tenant's audit events form a hash chain. Writers insert unsealed
-/// events (no lock, so bulk writers stay fast); <see cref="SealAsync"/> later numbers them under a per-tenant
+/// events (no lock, so bulk writers stay fast); <see cref="SealAsync(SkuldDb, Guid, CancellationToken)"/> later numbers them under a per-tenant
 /// lock and links each to the one before with SHA-256 over its canonical columns.
 /// </summary>
 public static class AuditChain
 {
-    private const int Page = 2000;
+    /// <summary>Events sealed per transaction: each holds the tenant's chain lock (on SQLite the database's write lock) a moment only.</summary>
+    public const int Page = 2000;
 
     /// <summary>
-    /// Seals every unsealed event of the tenant, in (activity time, id) order; returns how many. Call it with
-    /// the context's changes saved: it clears the change tracker.
+    /// Seals the tenant's unsealed events in (activity time, id) order, one transaction per <see cref="Page"/>
+    /// events, until a page is not full; returns how many. A group job leaves a million events to seal: in one
+    /// transaction that would hold the write lock for minutes and every other writer would time out. Call it
+    /// with the context's changes saved: it clears the change tracker.
     /// </summary>
-    public static async Task<int> SealAsync(SkuldDb db, Guid tenantId, CancellationToken ct)
+    public static Task<int> SealAsync(SkuldDb db, Guid tenantId, CancellationToken ct) => SealAsync(db, tenantId, Page, ct);
+
+    /// <summary>As <see cref="SealAsync(SkuldDb, Guid, CancellationToken)"/>, <paramref name="pageSize"/> events per transaction.</summary>
+    public static async Task<int> SealAsync(SkuldDb db, Guid tenantId, int pageSize, CancellationToken ct)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await LockAsync(db, tenantId, ct);
-        var sealedCount = await SealLockedAsync(db, tenantId, ct);
-        await transaction.CommitAsync(ct);
-        return sealedCount;
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        var sealedCount = 0;
+        while (true)
+        {
+            int count;
+            await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+            {
+                await LockAsync(db, tenantId, ct);
+                count = await SealPageAsync(db, tenantId, pageSize, ct);
+                await transaction.CommitAsync(ct);
+            }
+            sealedCount += count;
+            if (count < pageSize)
+            {
+                return sealedCount;
+            }
+        }
     }
 
     /// <summary>Seals, then walks the chain in sequence order recomputing every hash; stops at the first broken link.</summary>
@@ -117,8 +135,23 @@ public static class AuditChain
         }
     }
 
-    /// <summary>Seals under a lock the caller holds (see <see cref="LockAsync"/>).</summary>
+    /// <summary>Seals every unsealed event under a lock the caller holds (see <see cref="LockAsync"/>).</summary>
     internal static async Task<int> SealLockedAsync(SkuldDb db, Guid tenantId, CancellationToken ct)
+    {
+        var sealedCount = 0;
+        while (true)
+        {
+            var count = await SealPageAsync(db, tenantId, Page, ct);
+            sealedCount += count;
+            if (count < Page)
+            {
+                return sealedCount;
+            }
+        }
+    }
+
+    /// <summary>Seals the next <paramref name="pageSize"/> unsealed events after the chain's head; returns how many.</summary>
+    private static async Task<int> SealPageAsync(SkuldDb db, Guid tenantId, int pageSize, CancellationToken ct)
     {
         // The hash covers the values as stored (PostgreSQL keeps microseconds, SQLite ticks), so events must be
         // read back from the store: an event this context still tracks would be hashed with its in-memory time.
@@ -145,32 +178,24 @@ public static class AuditChain
             (sequence, previousHash) = (state?.AnchorSequence ?? 0, state?.AnchorHash);
         }
 
-        var sealedCount = 0;
-        while (true)
+        // The unsealed events' own partial index, in exactly this order: no sort of the whole backlog per page.
+        var page = await db.AuditEvents
+            .Where(e => e.TenantId == tenantId && e.Sequence == null)
+            .OrderBy(e => e.ActivityDateTime).ThenBy(e => e.Id)
+            .Take(pageSize)
+            .ToListAsync(ct);
+        foreach (var e in page)
         {
-            var page = await db.AuditEvents
-                .Where(e => e.TenantId == tenantId && e.Sequence == null)
-                .OrderBy(e => e.ActivityDateTime).ThenBy(e => e.Id)
-                .Take(Page)
-                .ToListAsync(ct);
-            if (page.Count == 0)
-            {
-                return sealedCount;
-            }
-
-            foreach (var e in page)
-            {
-                sequence++;
-                e.Sequence = sequence;
-                e.PreviousHash = previousHash;
-                e.Hash = Compute(previousHash, e, sequence);
-                previousHash = e.Hash;
-            }
-
-            await db.SaveChangesAsync(ct);
-            db.ChangeTracker.Clear();
-            sealedCount += page.Count;
+            sequence++;
+            e.Sequence = sequence;
+            e.PreviousHash = previousHash;
+            e.Hash = Compute(previousHash, e, sequence);
+            previousHash = e.Hash;
         }
+
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        return page.Count;
     }
 
     /// <summary>SHA-256 over the previous hash and a canonical JSON array of the event's columns (fixed order, UTC ticks).</summary>

@@ -29,7 +29,9 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
         builder.Property(e => e.LoggedByService).HasMaxLength(64);
         builder.Property(e => e.Hash).HasMaxLength(64);
         builder.Property(e => e.PreviousHash).HasMaxLength(64);
-        // Unique: two sealers racing would fail here rather than fork the chain.
-        builder.HasIndex(e => new { e.TenantId, e.Sequence }).IsUnique();
+        // Unique: two sealers racing would fail here rather than fork the chain. Partial: unsealed events have no
+        // entry here but one in the index below, which the sealer reads in its order and empties as it seals.
+        builder.HasIndex(e => new { e.TenantId, e.Sequence }).IsUnique().HasFilter("sequence IS NOT NULL");
+        builder.HasIndex(e => new { e.TenantId, e.ActivityDateTime, e.Id }).HasFilter("sequence IS NULL");
     }
 }

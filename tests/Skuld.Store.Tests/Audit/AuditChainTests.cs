@@ -1,5 +1,8 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Skuld.Store.Audit;
+using Skuld.Store.Providers;
 using Skuld.Testing;
 
 namespace Skuld.Store.Tests.Audit;
@@ -203,5 +206,98 @@ public sealed class AuditChainTests
         await verifier.Database.ExecuteSqlAsync($"UPDATE audit_events SET result = 'failure' WHERE id = {first.Id}", Ct);
         var broken = Assert.IsType<ChainVerification.Broken>(await AuditChain.VerifyAsync(verifier, tenantId, Ct));
         Assert.Equal(first.Id, broken.EventId);
+    }
+
+    [Theory, AllStores]
+    public async Task A_backlog_is_sealed_one_short_transaction_per_page_into_one_chain(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind, Ct);
+        Guid tenantId;
+        await using (var setup = store.NewDb())
+        {
+            tenantId = await Seed.TenantAsync(setup, units: 5);
+            await AuditChain.SealAsync(setup, tenantId, Ct);
+            // Out of time order on purpose: the pages follow (time, id), not insertion.
+            setup.AuditEvents.AddRange(Enumerable.Range(0, 12).Select(i => Event(tenantId, Seed.Now.AddMinutes((i * 5) % 12))));
+            await setup.SaveChangesAsync(Ct);
+        }
+
+        var commits = new CommitCounter();
+        await using (var db = NewDb(store, commits))
+        {
+            Assert.Equal(12, await AuditChain.SealAsync(db, tenantId, pageSize: 5, Ct));
+        }
+
+        // 5 + 5 + 2: each page its own transaction, so a million-event backlog never holds the write lock for long.
+        Assert.Equal(3, commits.Count);
+        await using var verifier = store.NewDb();
+        var chain = await ChainAsync(store, tenantId);
+        Assert.All(chain, e => Assert.NotNull(e.Sequence));
+        var added = chain.Where(e => e.ActivityDisplayName == "Update user").ToList();
+        Assert.Equal(added.OrderBy(e => e.ActivityDateTime).ThenBy(e => e.Id).Select(e => e.Id), added.Select(e => e.Id));
+        var intact = Assert.IsType<ChainVerification.Intact>(await AuditChain.VerifyAsync(verifier, tenantId, Ct));
+        Assert.Equal(chain.Count, intact.Count);
+    }
+
+    [Theory, AllStores]
+    public async Task The_sealer_reads_its_backlog_and_the_chain_head_from_partial_indexes_without_sorting(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind, Ct);
+        await using var db = store.NewDb();
+        var tenantId = Guid.NewGuid();
+        var queries = new (string Index, IQueryable Query)[]
+        {
+            // The next page to seal (AuditChain) and the tenants with a backlog (AuditSealer).
+            ("IX_audit_events_tenant_id_activity_date_time_id",
+                db.AuditEvents.Where(e => e.TenantId == tenantId && e.Sequence == null).OrderBy(e => e.ActivityDateTime).ThenBy(e => e.Id).Take(AuditChain.Page)),
+            ("IX_audit_events_tenant_id_activity_date_time_id",
+                db.AuditEvents.Where(e => e.Sequence == null).Select(e => e.TenantId).Distinct()),
+            // The chain's head, and verify's walk.
+            ("IX_audit_events_tenant_id_sequence",
+                db.AuditEvents.Where(e => e.TenantId == tenantId && e.Sequence != null).OrderByDescending(e => e.Sequence).Select(e => new { e.Sequence, e.Hash }).Take(1)),
+            ("IX_audit_events_tenant_id_sequence",
+                db.AuditEvents.Where(e => e.TenantId == tenantId && e.Sequence > 41).OrderBy(e => e.Sequence).Take(AuditChain.Page)),
+        };
+
+        await db.Database.OpenConnectionAsync(Ct);
+        if (kind == StoreKind.Postgres)
+        {
+            await db.Database.ExecuteSqlRawAsync("SET enable_seqscan = off", Ct);
+        }
+        foreach (var (index, query) in queries)
+        {
+            var plan = await PlanAsync(db, kind, query);
+            Assert.True(plan.Any(line => line.Contains(index, StringComparison.Ordinal)), string.Join("\n", plan));
+            Assert.False(plan.Any(line => line.Contains("TEMP B-TREE FOR ORDER BY", StringComparison.Ordinal) || line.TrimStart(' ', '-', '>').StartsWith("Sort", StringComparison.Ordinal)),
+                string.Join("\n", plan));
+        }
+    }
+
+    private static async Task<List<string>> PlanAsync(SkuldDb db, StoreKind kind, IQueryable query)
+    {
+        await using var command = query.CreateDbCommand();
+        command.CommandText = (kind == StoreKind.Sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ") + command.CommandText;
+        var plan = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        while (await reader.ReadAsync(Ct))
+        {
+            plan.Add(reader.GetString(kind == StoreKind.Sqlite ? 3 : 0));
+        }
+        return plan;
+    }
+
+    private static SkuldDb NewDb(TestStore store, CommitCounter commits) => store.Kind == StoreKind.Sqlite
+        ? new SqliteSkuldDb(new DbContextOptionsBuilder<SqliteSkuldDb>(SqliteSkuldDb.Options(store.Location.ConnectionString)).AddInterceptors(commits).Options).EnterAllTenants()
+        : new PostgresSkuldDb(new DbContextOptionsBuilder<PostgresSkuldDb>(PostgresSkuldDb.Options(store.Location.ConnectionString)).AddInterceptors(commits).Options).EnterAllTenants();
+
+    private sealed class CommitCounter : DbTransactionInterceptor
+    {
+        public int Count;
+
+        public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref Count);
+            return Task.CompletedTask;
+        }
     }
 }

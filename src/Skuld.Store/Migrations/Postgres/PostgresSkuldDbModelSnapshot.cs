@@ -158,10 +158,14 @@ namespace Skuld.Store.Migrations.Postgres
                         .HasFilter("initiated_by_user_principal_name_key IS NOT NULL");
 
                     b.HasIndex("TenantId", "Sequence")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("sequence IS NOT NULL");
 
                     b.HasIndex("TenantId", "TargetId")
                         .HasFilter("target_id IS NOT NULL");
+
+                    b.HasIndex("TenantId", "ActivityDateTime", "Id")
+                        .HasFilter("sequence IS NULL");
 
                     b.ToTable("audit_events");
                 });
