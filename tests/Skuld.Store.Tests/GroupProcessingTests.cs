@@ -87,6 +87,64 @@ public sealed class GroupProcessingTests
     }
 
     [Theory, AllStores]
+    public async Task A_group_job_seals_its_audit_events_as_it_writes_them_into_the_one_chain(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind, Ct);
+        var (tenantId, _, members) = await LicensedGroupAsync(store, units: 1000, members: 150);
+        await using (var db = store.NewDb())
+        {
+            // An admin's event, unsealed when the job starts: the job seals its own around it, the sealer this one.
+            db.AuditEvents.Add(AuditRecord.Create(tenantId, Actor.Operator, "Update user", "UserManagement", "Update", Guid.NewGuid(), Seed.Now.AddTicks(-3), []));
+            await db.SaveChangesAsync(Ct);
+        }
+
+        // A clock finer than PostgreSQL keeps (it stores microseconds): the events are hashed as stored.
+        await LicenseProcessing.RunUntilIdleAsync(store.NewDb, "test", 64, new FixedTime(Seed.Now.AddTicks(7)), Ct);
+
+        await using var verifier = store.NewDb();
+        var jobEvents = await verifier.AuditEvents.AsNoTracking()
+            .Where(e => e.TenantId == tenantId && e.InitiatedByAppId == Actor.GroupBasedLicensing.AppId).ToListAsync(Ct);
+        Assert.Equal(members.Count + 2, jobEvents.Count); // a change per member, start and finish
+        Assert.All(jobEvents, e => Assert.NotNull(e.Sequence));
+        var unsealed = await verifier.AuditEvents.AsNoTracking().Where(e => e.TenantId == tenantId && e.Sequence == null).ToListAsync(Ct);
+        Assert.Contains(unsealed, e => e.ActivityDisplayName == "Update user");
+        Assert.DoesNotContain(unsealed, e => e.InitiatedByAppId == Actor.GroupBasedLicensing.AppId);
+        var intact = Assert.IsType<ChainVerification.Intact>(await AuditChain.VerifyAsync(verifier, tenantId, Ct));
+        Assert.Equal(await verifier.AuditEvents.CountAsync(e => e.TenantId == tenantId, Ct), intact.Count);
+    }
+
+    [Theory, AllStores]
+    public async Task A_sealer_running_beside_a_group_job_leaves_one_unbroken_chain(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind, Ct);
+        var (tenantId, _, members) = await LicensedGroupAsync(store, units: 1000, members: 200);
+
+        using var done = new CancellationTokenSource();
+        var sealer = Task.Run(async () =>
+        {
+            var rounds = 0;
+            while (!done.IsCancellationRequested)
+            {
+                await using var db = store.NewDb();
+                db.AuditEvents.Add(AuditRecord.Create(tenantId, Actor.Operator, "Update user", "UserManagement", "Update", Guid.NewGuid(), Seed.Now.AddSeconds(rounds), []));
+                await db.SaveChangesAsync(Ct);
+                await AuditChain.SealAsync(db, tenantId, Ct);
+                rounds++;
+            }
+            return rounds;
+        }, Ct);
+        await LicenseProcessing.RunUntilIdleAsync(store.NewDb, "test", 16, Time, Ct);
+        await done.CancelAsync();
+        var rounds = await sealer;
+
+        await using var verifier = store.NewDb();
+        var intact = Assert.IsType<ChainVerification.Intact>(await AuditChain.VerifyAsync(verifier, tenantId, Ct));
+        Assert.Equal(await verifier.AuditEvents.CountAsync(e => e.TenantId == tenantId, Ct), intact.Count);
+        Assert.Equal(members.Count, (await EventsAsync(store, tenantId, GroupLicensingAudit.ChangeUserLicense)).Count);
+        Assert.Equal(rounds, (await EventsAsync(store, tenantId, "Update user")).Count);
+    }
+
+    [Theory, AllStores]
     public async Task Seat_shortage_gives_the_earliest_members_active_and_the_rest_count_violation(StoreKind kind)
     {
         await using var store = await TestStore.CreateAsync(kind, Ct);

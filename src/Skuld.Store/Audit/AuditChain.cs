@@ -34,7 +34,9 @@ public enum ChainBreak
 /// <summary>
 /// Tamper evidence beyond Entra: each tenant's audit events form a hash chain. Writers insert unsealed
 /// events (no lock, so bulk writers stay fast); <see cref="SealAsync(SkuldDb, Guid, CancellationToken)"/> later numbers them under a per-tenant
-/// lock and links each to the one before with SHA-256 over its canonical columns.
+/// lock and links each to the one before with SHA-256 over its canonical columns. Group-licensing batches, which
+/// write the most events by far, seal their own as they write them (<see cref="SealBeforeInsertAsync"/>), so the
+/// chain's order is the sealing order: (activity time, id) within what one sealer found, not across sealers.
 /// </summary>
 public static class AuditChain
 {
@@ -161,23 +163,7 @@ public static class AuditChain
         }
 
         db.ChangeTracker.Clear();
-        var head = await db.AuditEvents.AsNoTracking()
-            .Where(e => e.TenantId == tenantId && e.Sequence != null)
-            .OrderByDescending(e => e.Sequence)
-            .Select(e => new { e.Sequence, e.Hash })
-            .FirstOrDefaultAsync(ct);
-        long sequence;
-        string? previousHash;
-        if (head is not null)
-        {
-            (sequence, previousHash) = (head.Sequence!.Value, head.Hash);
-        }
-        else
-        {
-            var state = await db.Set<AuditChainState>().AsNoTracking().FirstOrDefaultAsync(s => s.TenantId == tenantId, ct);
-            (sequence, previousHash) = (state?.AnchorSequence ?? 0, state?.AnchorHash);
-        }
-
+        var (sequence, previousHash) = await HeadAsync(db, tenantId, ct);
         // The unsealed events' own partial index, in exactly this order: no sort of the whole backlog per page.
         var page = await db.AuditEvents
             .Where(e => e.TenantId == tenantId && e.Sequence == null)
@@ -196,6 +182,50 @@ public static class AuditChain
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
         return page.Count;
+    }
+
+    /// <summary>
+    /// Seals events the caller is about to insert, after the chain's head and in list order, under the tenant's
+    /// chain lock taken in the caller's transaction (held to its end). A group job links its own events as it
+    /// writes them: left to the sealer, its million events would be read back and rewritten once more. The hash
+    /// covers the values as stored, so the events' times must be whole microseconds (PostgreSQL keeps no finer).
+    /// </summary>
+    internal static async Task SealBeforeInsertAsync(SkuldDb db, Guid tenantId, IReadOnlyList<AuditEvent> events, CancellationToken ct)
+    {
+        if (events.Count == 0)
+        {
+            return;
+        }
+        if (events.FirstOrDefault(e => e.TenantId != tenantId || e.ActivityDateTime.UtcTicks % TimeSpan.TicksPerMicrosecond != 0) is { } unfit)
+        {
+            throw new ArgumentException($"Audit event {unfit.Id} is of another tenant or its time has a fraction of a microsecond.", nameof(events));
+        }
+        await LockAsync(db, tenantId, ct);
+        var (sequence, previousHash) = await HeadAsync(db, tenantId, ct);
+        foreach (var e in events)
+        {
+            sequence++;
+            e.Sequence = sequence;
+            e.PreviousHash = previousHash;
+            e.Hash = Compute(previousHash, e, sequence);
+            previousHash = e.Hash;
+        }
+    }
+
+    /// <summary>The sequence and hash the next sealed event follows: the last sealed event, else the purge anchor.</summary>
+    private static async Task<(long Sequence, string? Hash)> HeadAsync(SkuldDb db, Guid tenantId, CancellationToken ct)
+    {
+        var head = await db.AuditEvents.AsNoTracking()
+            .Where(e => e.TenantId == tenantId && e.Sequence != null)
+            .OrderByDescending(e => e.Sequence)
+            .Select(e => new { e.Sequence, e.Hash })
+            .FirstOrDefaultAsync(ct);
+        if (head is not null)
+        {
+            return (head.Sequence!.Value, head.Hash);
+        }
+        var state = await db.Set<AuditChainState>().AsNoTracking().FirstOrDefaultAsync(s => s.TenantId == tenantId, ct);
+        return (state?.AnchorSequence ?? 0, state?.AnchorHash);
     }
 
     /// <summary>SHA-256 over the previous hash and a canonical JSON array of the event's columns (fixed order, UTC ticks).</summary>

@@ -48,7 +48,9 @@ public static class LicenseProcessing
         // The claim spans tenants; everything after it runs in the claimed item's tenant.
         db.EnterTenant(item.TenantId);
 
+        // Whole microseconds, as PostgreSQL stores times: the batch's audit events are sealed before they are written.
         var now = time.GetUtcNow();
+        now = now.AddTicks(-(now.UtcTicks % TimeSpan.TicksPerMicrosecond));
         var result = item.Kind switch
         {
             LicenseWorkKind.Tenant => await ExpandTenantAsync(db, item, now, ct),
@@ -255,6 +257,7 @@ public static class LicenseProcessing
         }
 
         events.Sort((a, b) => a.Id.CompareTo(b.Id));
+        await AuditChain.SealBeforeInsertAsync(db, tenantId, events, ct);
         await dialect.WriteAuditAsync(db, events, ct);
         await AuditEventIndex.WriteAfterBulkInsertAsync(db, events, ct);
         return new LicenseBatchResult(tenantId, item.Id, item.Kind, item.Batches, inputs.Count, changedOutcomes.Count, slice.Last);

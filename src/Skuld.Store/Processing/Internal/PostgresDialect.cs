@@ -225,8 +225,9 @@ internal sealed partial class PostgresDialect : StoreDialect
         TenantSql.RequireScope(db, events.Select(e => e.TenantId));
         await using var command = Command(db,
             "INSERT INTO audit_events (tenant_id, id, activity_date_time, activity_display_name, category, result, result_reason, operation_type, " +
-            "correlation_id, logged_by_service, initiated_by_user_id, initiated_by_app_id, initiated_by, target_resources, additional_details, target_id) " +
-            "SELECT @t, x.* FROM unnest(@id, @at, @name, @cat, @res, @reason, @op, @corr, @svc, @iu, @ia, @ib, @tr, @ad, @tid) AS x");
+            "correlation_id, logged_by_service, initiated_by_user_id, initiated_by_app_id, initiated_by, target_resources, additional_details, target_id, " +
+            "sequence, previous_hash, hash) " +
+            "SELECT @t, x.* FROM unnest(@id, @at, @name, @cat, @res, @reason, @op, @corr, @svc, @iu, @ia, @ib, @tr, @ad, @tid, @seq, @prev, @hash) AS x");
         command.Parameters.AddWithValue("id", events.Select(e => e.Id).ToArray());
         command.Parameters.Add(new NpgsqlParameter("at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = events.Select(e => e.ActivityDateTime.ToUniversalTime()).ToArray() });
         command.Parameters.AddWithValue("name", events.Select(e => e.ActivityDisplayName).ToArray());
@@ -242,6 +243,9 @@ internal sealed partial class PostgresDialect : StoreDialect
         command.Parameters.AddWithValue("tr", events.Select(e => e.TargetResources).ToArray());
         command.Parameters.AddWithValue("ad", events.Select(e => e.AdditionalDetails).ToArray());
         command.Parameters.Add(new NpgsqlParameter("tid", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = events.Select(e => e.TargetId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("seq", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = events.Select(e => e.Sequence).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("prev", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = events.Select(e => e.PreviousHash).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("hash", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = events.Select(e => e.Hash).ToArray() });
         await command.ExecuteNonQueryAsync(ct);
     }
 

@@ -292,9 +292,10 @@ internal sealed partial class SqliteDialect : StoreDialect
         TenantSql.RequireScope(db, events.Select(e => e.TenantId));
         await using var insert = Command(db,
             "INSERT INTO audit_events (tenant_id, id, activity_date_time, activity_display_name, category, result, result_reason, operation_type, " +
-            "correlation_id, logged_by_service, initiated_by_user_id, initiated_by_app_id, initiated_by, target_resources, additional_details, target_id) " +
-            "VALUES ($t, $id, $at, $name, $cat, $res, $reason, $op, $corr, $svc, $iu, $ia, $ib, $tr, $ad, $tid)");
-        var p = new[] { "$t", "$id", "$at", "$name", "$cat", "$res", "$reason", "$op", "$corr", "$svc", "$iu", "$ia", "$ib", "$tr", "$ad", "$tid" }
+            "correlation_id, logged_by_service, initiated_by_user_id, initiated_by_app_id, initiated_by, target_resources, additional_details, target_id, " +
+            "sequence, previous_hash, hash) " +
+            "VALUES ($t, $id, $at, $name, $cat, $res, $reason, $op, $corr, $svc, $iu, $ia, $ib, $tr, $ad, $tid, $seq, $prev, $hash)");
+        var p = new[] { "$t", "$id", "$at", "$name", "$cat", "$res", "$reason", "$op", "$corr", "$svc", "$iu", "$ia", "$ib", "$tr", "$ad", "$tid", "$seq", "$prev", "$hash" }
             .Select(name => name == "$t" ? insert.Parameters[name] : Add(insert, name)).ToArray();
         var texts = new Texts();
         foreach (var e in events)
@@ -315,6 +316,9 @@ internal sealed partial class SqliteDialect : StoreDialect
             p[13].Value = e.TargetResources;
             p[14].Value = e.AdditionalDetails;
             p[15].Value = e.TargetId is { } target ? Text(target) : DBNull.Value;
+            p[16].Value = (object?)e.Sequence ?? DBNull.Value;
+            p[17].Value = (object?)e.PreviousHash ?? DBNull.Value;
+            p[18].Value = (object?)e.Hash ?? DBNull.Value;
             insert.ExecuteNonQuery();
         }
     }
