@@ -1,9 +1,13 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Skuld.Store.Providers;
 
 namespace Skuld.Store.Audit;
+
+/// <summary>The last sealed event of a tenant's chain (or its purge anchor), which the next sealed event follows.</summary>
+internal readonly record struct ChainHead(Guid TenantId, long Sequence, string? Hash);
 
 /// <summary>The answer of <see cref="AuditChain.VerifyAsync"/>.</summary>
 public abstract record ChainVerification
@@ -35,7 +39,7 @@ public enum ChainBreak
 /// Tamper evidence beyond Entra: each tenant's audit events form a hash chain. Writers insert unsealed
 /// events (no lock, so bulk writers stay fast); <see cref="SealAsync(SkuldDb, Guid, CancellationToken)"/> later numbers them under a per-tenant
 /// lock and links each to the one before with SHA-256 over its canonical columns. Group-licensing batches, which
-/// write the most events by far, seal their own as they write them (<see cref="SealBeforeInsertAsync"/>), so the
+/// write the most events by far, seal their own as they write them (<see cref="SealBeforeInsert"/>), so the
 /// chain's order is the sealing order: (activity time, id) within what one sealer found, not across sealers.
 /// </summary>
 public static class AuditChain
@@ -185,23 +189,29 @@ public static class AuditChain
     }
 
     /// <summary>
-    /// Seals events the caller is about to insert, after the chain's head and in list order, under the tenant's
-    /// chain lock taken in the caller's transaction (held to its end). A group job links its own events as it
-    /// writes them: left to the sealer, its million events would be read back and rewritten once more. The hash
-    /// covers the values as stored, so the events' times must be whole microseconds (PostgreSQL keeps no finer).
+    /// Takes the tenant's chain lock in the caller's transaction (held to its end) and returns the chain's head, for
+    /// <see cref="SealBeforeInsert"/>: a group job links its own events as it writes them (left to the sealer, its
+    /// million events would be read back and rewritten once more).
     /// </summary>
-    internal static async Task SealBeforeInsertAsync(SkuldDb db, Guid tenantId, IReadOnlyList<AuditEvent> events, CancellationToken ct)
+    internal static async Task<ChainHead> LockHeadAsync(SkuldDb db, Guid tenantId, CancellationToken ct)
     {
-        if (events.Count == 0)
-        {
-            return;
-        }
-        if (events.FirstOrDefault(e => e.TenantId != tenantId || e.ActivityDateTime.UtcTicks % TimeSpan.TicksPerMicrosecond != 0) is { } unfit)
+        await LockAsync(db, tenantId, ct);
+        var (sequence, hash) = await HeadAsync(db, tenantId, ct);
+        return new ChainHead(tenantId, sequence, hash);
+    }
+
+    /// <summary>
+    /// Seals events the caller inserts in the transaction that holds <paramref name="head"/>'s lock, after the head
+    /// and in list order. The hash covers the values as stored, so the events' times must be whole microseconds
+    /// (PostgreSQL keeps no finer).
+    /// </summary>
+    internal static void SealBeforeInsert(ChainHead head, IReadOnlyList<AuditEvent> events)
+    {
+        if (events.FirstOrDefault(e => e.TenantId != head.TenantId || e.ActivityDateTime.UtcTicks % TimeSpan.TicksPerMicrosecond != 0) is { } unfit)
         {
             throw new ArgumentException($"Audit event {unfit.Id} is of another tenant or its time has a fraction of a microsecond.", nameof(events));
         }
-        await LockAsync(db, tenantId, ct);
-        var (sequence, previousHash) = await HeadAsync(db, tenantId, ct);
+        var (sequence, previousHash) = (head.Sequence, head.Hash);
         foreach (var e in events)
         {
             sequence++;
@@ -229,34 +239,44 @@ public static class AuditChain
     }
 
     /// <summary>SHA-256 over the previous hash and a canonical JSON array of the event's columns (fixed order, UTC ticks).</summary>
+    /// <remarks>Runs once per event a group job writes: the writer and its buffer are reused per thread.</remarks>
     public static string Compute(string? previousHash, AuditEvent e, long sequence)
     {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartArray();
-            json.WriteStringValue(previousHash ?? "");
-            json.WriteNumberValue(sequence);
-            json.WriteStringValue(e.TenantId.ToString("D"));
-            json.WriteStringValue(e.Id.ToString("D"));
-            json.WriteNumberValue(e.ActivityDateTime.UtcTicks);
-            json.WriteStringValue(e.ActivityDisplayName);
-            json.WriteStringValue(e.Category);
-            json.WriteStringValue(e.Result);
-            Nullable(json, e.ResultReason);
-            json.WriteStringValue(e.OperationType);
-            json.WriteStringValue(e.CorrelationId.ToString("D"));
-            json.WriteStringValue(e.LoggedByService);
-            Nullable(json, e.InitiatedByUserId?.ToString("D"));
-            Nullable(json, e.InitiatedByAppId?.ToString("D"));
-            json.WriteStringValue(e.InitiatedBy);
-            json.WriteStringValue(e.TargetResources);
-            json.WriteStringValue(e.AdditionalDetails);
-            json.WriteEndArray();
-        }
+        var buffer = CanonicalBuffer ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        var json = CanonicalWriter ??= new Utf8JsonWriter(buffer);
+        json.Reset(buffer);
+        json.WriteStartArray();
+        json.WriteStringValue(previousHash ?? "");
+        json.WriteNumberValue(sequence);
+        json.WriteStringValue(e.TenantId); // "D" format, as Guid.ToString("D")
+        json.WriteStringValue(e.Id);
+        json.WriteNumberValue(e.ActivityDateTime.UtcTicks);
+        json.WriteStringValue(e.ActivityDisplayName);
+        json.WriteStringValue(e.Category);
+        json.WriteStringValue(e.Result);
+        Nullable(json, e.ResultReason);
+        json.WriteStringValue(e.OperationType);
+        json.WriteStringValue(e.CorrelationId);
+        json.WriteStringValue(e.LoggedByService);
+        Nullable(json, e.InitiatedByUserId);
+        Nullable(json, e.InitiatedByAppId);
+        json.WriteStringValue(e.InitiatedBy);
+        json.WriteStringValue(e.TargetResources);
+        json.WriteStringValue(e.AdditionalDetails);
+        json.WriteEndArray();
+        json.Flush();
 
-        return Convert.ToHexStringLower(SHA256.HashData(buffer.ToArray()));
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(buffer.WrittenSpan, hash);
+        return Convert.ToHexStringLower(hash);
     }
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? CanonicalBuffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? CanonicalWriter;
 
     private static void Nullable(Utf8JsonWriter json, string? value)
     {
@@ -267,6 +287,18 @@ public static class AuditChain
         else
         {
             json.WriteStringValue(value);
+        }
+    }
+
+    private static void Nullable(Utf8JsonWriter json, Guid? value)
+    {
+        if (value is { } id)
+        {
+            json.WriteStringValue(id);
+        }
+        else
+        {
+            json.WriteNullValue();
         }
     }
 }

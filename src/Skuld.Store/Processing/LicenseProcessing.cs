@@ -202,9 +202,25 @@ public static class LicenseProcessing
                 seats[seat.SkuId] = seats.GetValueOrDefault(seat.SkuId) + seat.Delta;
             }
         }
-        // The per-user audit events are text work that needs nothing the writes below change: built on another
-        // core while this one writes the rows (a million-member job spends seconds on each).
-        var userEvents = Task.Run(() => UserChangedEvents(tenantId, tenant, item.CorrelationId, now, users, changedOutcomes, proxyClashes), ct);
+        var groupId = item.GroupId ?? Guid.Empty;
+        var total = restartInQueueOrder ? (Successes: 0, Failures: 0) : (Successes: item.Successes + successes, Failures: item.Failures + failures);
+        var groupJob = item.Kind == LicenseWorkKind.Group;
+        var started = groupJob && !item.Started ? GroupLicensingAudit.Started(tenantId, groupId, item.CorrelationId, now) : null;
+        var finished = groupJob && slice.Last ? GroupLicensingAudit.Finished(tenantId, groupId, total.Successes, total.Failures, item.CorrelationId, now) : null;
+        // The batch's audit events are text and hash work that needs nothing the writes below change: built and
+        // sealed into the tenant's chain on another core while this one writes the rows (a million-member job
+        // spends seconds on each).
+        var head = changedOutcomes.Count > 0 || started is not null || finished is not null
+            ? await AuditChain.LockHeadAsync(db, tenantId, ct)
+            : default;
+        var batchEvents = Task.Run(() =>
+        {
+            var events = UserChangedEvents(tenantId, tenant, item.CorrelationId, now, users, changedOutcomes, proxyClashes);
+            events.AddRange(new[] { started, finished }.OfType<AuditEvent>());
+            events.Sort((a, b) => a.Id.CompareTo(b.Id));
+            AuditChain.SealBeforeInsert(head, events);
+            return events;
+        }, ct);
 
         writes.Sort(RowWrite.KeyOrder);
         await dialect.WriteRowsAsync(db, writes, now, ct);
@@ -213,25 +229,20 @@ public static class LicenseProcessing
         await MailboxProxies.ApplyAsync(db, tenantId, [.. MailboxChanges(tenant, mailSkus, users, changedOutcomes)], ct);
         await ApplySeatsAsync(db, tenantId, seats, ct);
 
-        var events = await userEvents;
-        var groupId = item.GroupId ?? Guid.Empty;
         if (item.Phase == LicenseWorkPhase.Departed && slice.NextPhase == LicenseWorkPhase.Members)
         {
             // After the departed users gave their seats back (this transaction): how to walk the members.
             var byKey = !nested && await SeatsSufficeAsync(db, tenantId, groupId, licensedGroups.GetValueOrDefault(groupId), ct);
             slice = slice with { NextPhase = byKey ? LicenseWorkPhase.MembersByKey : LicenseWorkPhase.Members };
         }
-        if (item.Kind == LicenseWorkKind.Group && !item.Started)
+        if (started is not null)
         {
-            events.Insert(0, GroupLicensingAudit.Started(tenantId, groupId, item.CorrelationId, now));
             await SetGroupStateAsync(db, tenantId, groupId, LicenseProcessingState.ProcessingInProgress, ct);
         }
-        var total = restartInQueueOrder ? (Successes: 0, Failures: 0) : (Successes: item.Successes + successes, Failures: item.Failures + failures);
         if (slice.Last)
         {
-            if (item.Kind == LicenseWorkKind.Group)
+            if (groupJob)
             {
-                events.Add(GroupLicensingAudit.Finished(tenantId, groupId, total.Successes, total.Failures, item.CorrelationId, now));
                 // Work enqueued for the group meanwhile keeps it queued.
                 var more = await db.LicenseWorkItems.AnyAsync(w => w.TenantId == tenantId && w.GroupId == groupId && w.Id != item.Id, ct);
                 await SetGroupStateAsync(db, tenantId, groupId,
@@ -256,8 +267,7 @@ public static class LicenseProcessing
             }
         }
 
-        events.Sort((a, b) => a.Id.CompareTo(b.Id));
-        await AuditChain.SealBeforeInsertAsync(db, tenantId, events, ct);
+        var events = await batchEvents;
         await dialect.WriteAuditAsync(db, events, ct);
         await AuditEventIndex.WriteAfterBulkInsertAsync(db, events, ct);
         return new LicenseBatchResult(tenantId, item.Id, item.Kind, item.Batches, inputs.Count, changedOutcomes.Count, slice.Last);

@@ -208,6 +208,33 @@ public sealed class AuditChainTests
         Assert.Equal(first.Id, broken.EventId);
     }
 
+    [Fact]
+    public void An_events_hash_is_the_same_in_every_version_of_Skuld()
+    {
+        // Chains sealed by earlier versions must still verify: the canonical form and the hash never change.
+        var e = new AuditEvent
+        {
+            TenantId = new Guid("0b5a1f6e-9c3d-4e2a-8f71-2d4c6b8a0e13"),
+            Id = new Guid("019a0000-1111-7222-8333-444455556666"),
+            ActivityDateTime = new DateTimeOffset(2026, 12, 3, 15, 4, 5, TimeSpan.Zero).AddTicks(1230),
+            ActivityDisplayName = "Change user license",
+            Category = "UserManagement",
+            Result = "failure",
+            ResultReason = "CountViolation",
+            OperationType = "Update",
+            CorrelationId = new Guid("7d0c2e4a-5b6f-4a8e-9c1d-3e5f7a9b1c2d"),
+            LoggedByService = "Core Directory",
+            InitiatedByAppId = new Guid("2f7b1a3c-4d5e-4f60-8a9b-0c1d2e3f4a5b"),
+            InitiatedBy = "{\"user\":null,\"app\":{\"displayName\":\"Skuld group-based licensing\"}}",
+            TargetResources = "[{\"id\":\"a\",\"displayName\":\"Zoë <Ops> & \\\"Co\\\"\",\"modifiedProperties\":[]}]",
+            AdditionalDetails = "[]",
+        };
+
+        const string first = "f624ca2590859da3a229caa492a5fe246852389ff75780af2b7c67935da4b1a2";
+        Assert.Equal(first, AuditChain.Compute(null, e, 1));
+        Assert.Equal("7775538589f304a2a7a50d9ddbd6dbe7e4d7bca953b3a9ba6eb5f937b2195172", AuditChain.Compute(first, e, 2));
+    }
+
     [Theory, AllStores]
     public async Task A_backlog_is_sealed_one_short_transaction_per_page_into_one_chain(StoreKind kind)
     {
