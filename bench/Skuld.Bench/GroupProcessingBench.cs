@@ -17,14 +17,15 @@ namespace Skuld.Bench;
 /// <summary>What one benchmark run measured.</summary>
 public sealed record BenchResult(
     string Store, int Members, TimeSpan Seed, TimeSpan InsertFloor, TimeSpan Processing, long PeakWorkingSetBytes, long PeakManagedBytes,
-    int Batches, int Adds, TimeSpan AddP50, TimeSpan AddP99)
+    int Batches, int Adds, TimeSpan AddP50, TimeSpan AddP99, int LeftToSeal, TimeSpan Seal)
 {
     public double RatioToFloor => Processing / InsertFloor;
 
     public override string ToString() =>
         $"{Store} {Members:N0} members: processing {Processing.TotalSeconds:F2} s, raw insert floor {InsertFloor.TotalSeconds:F2} s " +
         $"(x{RatioToFloor:F2}), {Batches} batches, peak working set {PeakWorkingSetBytes / (1024 * 1024)} MB " +
-        $"(managed heap after run {PeakManagedBytes / (1024 * 1024)} MB), seeding {Seed.TotalSeconds:F1} s" +
+        $"(managed heap after run {PeakManagedBytes / (1024 * 1024)} MB), seeding {Seed.TotalSeconds:F1} s; " +
+        $"audit events left for the sealer {LeftToSeal:N0} (sealed in {Seal.TotalSeconds:F2} s)" +
         (Adds > 0 ? $"; add-one-member latency over {Adds} adds: p50 {AddP50.TotalMilliseconds:F1} ms, p99 {AddP99.TotalMilliseconds:F1} ms" : "");
 }
 
@@ -34,7 +35,9 @@ public sealed record BenchResult(
 /// plain way with the raw driver, then removed), (a) the real processing of the group until
 /// ProcessingComplete, in this process, and (b) the latency of adding one member to the licensed group
 /// (user + membership + <see cref="LicenseWork.EnqueueUsers"/> committed, then the worker's processing
-/// path <see cref="LicenseProcessing.RunUntilIdleAsync"/>) until that user's row is Active.
+/// path <see cref="LicenseProcessing.RunUntilIdleAsync"/>) until that user's row is Active. After (a) it also
+/// measures what the job left for the audit sealer: the events not yet in the tenant's hash chain, and the time
+/// <see cref="AuditChain.SealAsync(SkuldDb, Guid, CancellationToken)"/> (what the server's sealer runs) takes to seal them.
 /// </summary>
 public static class GroupProcessingBench
 {
@@ -73,10 +76,18 @@ public static class GroupProcessingBench
             }
         }
 
+        var sealClock = Stopwatch.StartNew();
+        int leftToSeal;
+        await using (var db = SkuldDb.CreateFor(location, tenantId))
+        {
+            leftToSeal = await AuditChain.SealAsync(db, tenantId, ct);
+        }
+        var seal = sealClock.Elapsed;
+
         var latencies = await AddLatenciesAsync(location, tenantId, groupId, members, adds, batchSize, ct);
         latencies.Sort();
         return new BenchResult(location.Provider.ToString(), members, seed, floor, processing, peakWorkingSet, managed, batches, adds,
-            Percentile(latencies, 0.50), Percentile(latencies, 0.99));
+            Percentile(latencies, 0.50), Percentile(latencies, 0.99), leftToSeal, seal);
     }
 
     private static TimeSpan Percentile(List<TimeSpan> sorted, double p) =>
