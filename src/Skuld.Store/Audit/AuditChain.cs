@@ -269,6 +269,11 @@ public static class AuditChain
 
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(buffer.WrittenSpan, hash);
+        if (buffer.Capacity > 1 << 20)
+        {
+            // An outsized event (thousands of targets): do not keep its buffer alive on this thread.
+            (CanonicalBuffer, CanonicalWriter) = (null, null);
+        }
         return Convert.ToHexStringLower(hash);
     }
 

@@ -19,8 +19,8 @@ public sealed record LicenseBatchResult(
 /// Processes durable license work, one batch per transaction: claim the oldest work item of a tenant,
 /// read the next slice of users (a keyset cursor over membership order, or over user ids when the free seats cover
 /// every member, so the writes follow the license table's key order) with their rows and groups,
-/// evaluate them with the engine, write changed rows, seat counters and audit events set-based, advance
-/// the cursor, commit. A crash loses only the batch in flight, which the next claimant redoes.
+/// evaluate them with the engine, write changed rows, seat counters and audit events set-based (the events
+/// sealed into the tenant's hash chain as they are written, not left to the sealer), advance the cursor, commit. A crash loses only the batch in flight, which the next claimant redoes.
 /// </summary>
 public static class LicenseProcessing
 {
@@ -38,38 +38,53 @@ public static class LicenseProcessing
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         var dialect = StoreDialect.For(db);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        // The claim lives as long as this transaction: a process that dies mid-batch releases it by dying.
-        var item = await dialect.ClaimAsync(db, ct);
-        if (item is null)
+        // Open for the whole batch: what the batch sets on its connection is undone on that same connection (EndBatch).
+        await db.Database.OpenConnectionAsync(ct);
+        LicenseWorkItem? item = null;
+        try
         {
-            return null;
-        }
-        // The claim spans tenants; everything after it runs in the claimed item's tenant.
-        db.EnterTenant(item.TenantId);
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            // The claim lives as long as this transaction: a process that dies mid-batch releases it by dying.
+            item = await dialect.ClaimAsync(db, ct);
+            if (item is null)
+            {
+                return null;
+            }
+            // The claim spans tenants; everything after it runs in the claimed item's tenant.
+            db.EnterTenant(item.TenantId);
 
-        // Whole microseconds, as PostgreSQL stores times: the batch's audit events are sealed before they are written.
-        var now = time.GetUtcNow();
-        now = now.AddTicks(-(now.UtcTicks % TimeSpan.TicksPerMicrosecond));
-        var result = item.Kind switch
+            // Whole microseconds, as PostgreSQL stores times: the batch's audit events are sealed before they are written.
+            var now = time.GetUtcNow();
+            now = now.AddTicks(-(now.UtcTicks % TimeSpan.TicksPerMicrosecond));
+            var result = item.Kind switch
+            {
+                LicenseWorkKind.Tenant => await ExpandTenantAsync(db, item, now, ct),
+                LicenseWorkKind.Group or LicenseWorkKind.Users => await ProcessAsync(db, dialect, item, batchSize, now, ct),
+            };
+            db.LicenseWorkLog.Add(new LicenseWorkLog
+            {
+                TenantId = item.TenantId,
+                WorkId = item.Id,
+                Batch = item.Batches,
+                Owner = owner,
+                Users = result.Users,
+                CommittedAt = now,
+            });
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            dialect.Committed(db);
+            db.ChangeTracker.Clear();
+            return result;
+        }
+        finally
         {
-            LicenseWorkKind.Tenant => await ExpandTenantAsync(db, item, now, ct),
-            LicenseWorkKind.Group or LicenseWorkKind.Users => await ProcessAsync(db, dialect, item, batchSize, now, ct),
-        };
-        db.LicenseWorkLog.Add(new LicenseWorkLog
-        {
-            TenantId = item.TenantId,
-            WorkId = item.Id,
-            Batch = item.Batches,
-            Owner = owner,
-            Users = result.Users,
-            CommittedAt = now,
-        });
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        dialect.Committed(db);
-        db.ChangeTracker.Clear();
-        return result;
+            // Committed or rolled back by now: the connection goes back to the pool as it came.
+            if (item is not null)
+            {
+                dialect.EndBatch(db);
+            }
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     /// <summary>Runs batches, each on a new context, until no work is left; returns how many ran.</summary>

@@ -40,11 +40,19 @@ internal abstract partial class StoreDialect
     /// <summary>The oldest work item of a tenant that has no older one, locked for this transaction; null when none.</summary>
     public abstract Task<LicenseWorkItem?> ClaimAsync(SkuldDb db, CancellationToken ct);
 
-    /// <summary>Locks the tenant's seat counters for the batch (PostgreSQL; SQLite's writer lock already does).</summary>
+    /// <summary>
+    /// Locks the tenant's seat counters for the batch (PostgreSQL; SQLite's writer lock already does, and this sets the
+    /// connection up for a large write instead, until <see cref="EndBatch"/>).
+    /// </summary>
     public abstract Task LockSeatsAsync(SkuldDb db, CancellationToken ct);
 
     /// <summary>After a batch committed: housekeeping of the store that need not hold up the next batch.</summary>
     public virtual void Committed(SkuldDb db)
+    {
+    }
+
+    /// <summary>After every claimed batch, committed or not: undoes what <see cref="LockSeatsAsync"/> set on the connection.</summary>
+    public virtual void EndBatch(SkuldDb db)
     {
     }
 

@@ -38,6 +38,28 @@ internal sealed partial class SqliteDialect : StoreDialect
 
     public override void Committed(SkuldDb db) => SqliteCheckpoints.Request(db.Database.GetConnectionString()!);
 
+    /// <summary>
+    /// SQLite's defaults again (2 MB page cache, checkpoint every 1,000 pages): the connection returns to the pool, where
+    /// API requests would otherwise inherit a 256 MB cache, one per pooled connection that ever ran a batch. Shrinking
+    /// the cache frees its clean pages; the next batch reads the few it needs again from the OS cache.
+    /// </summary>
+    public override void EndBatch(SkuldDb db)
+    {
+        if (db.Database.GetDbConnection().State != System.Data.ConnectionState.Open)
+        {
+            return;
+        }
+        try
+        {
+            using var command = Command(db, "PRAGMA cache_size = -2000; PRAGMA wal_autocheckpoint = 1000");
+            command.ExecuteNonQuery();
+        }
+        catch (SqliteException)
+        {
+            // A connection that fails here is broken; never hide the batch's own outcome behind it.
+        }
+    }
+
     public override async Task<List<Guid>> DepartedAsync(SkuldDb db, Guid groupId, Guid? after, int limit, CancellationToken ct)
     {
         await using var command = Command(db,
