@@ -167,21 +167,14 @@ public static class AuditChain
         }
 
         db.ChangeTracker.Clear();
-        var (sequence, previousHash) = await HeadAsync(db, tenantId, ct);
+        var head = await HeadAsync(db, tenantId, ct);
         // The unsealed events' own partial index, in exactly this order: no sort of the whole backlog per page.
         var page = await db.AuditEvents
             .Where(e => e.TenantId == tenantId && e.Sequence == null)
             .OrderBy(e => e.ActivityDateTime).ThenBy(e => e.Id)
             .Take(pageSize)
             .ToListAsync(ct);
-        foreach (var e in page)
-        {
-            sequence++;
-            e.Sequence = sequence;
-            e.PreviousHash = previousHash;
-            e.Hash = Compute(previousHash, e, sequence);
-            previousHash = e.Hash;
-        }
+        Link(head, page);
 
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
@@ -196,8 +189,7 @@ public static class AuditChain
     internal static async Task<ChainHead> LockHeadAsync(SkuldDb db, Guid tenantId, CancellationToken ct)
     {
         await LockAsync(db, tenantId, ct);
-        var (sequence, hash) = await HeadAsync(db, tenantId, ct);
-        return new ChainHead(tenantId, sequence, hash);
+        return await HeadAsync(db, tenantId, ct);
     }
 
     /// <summary>
@@ -211,6 +203,12 @@ public static class AuditChain
         {
             throw new ArgumentException($"Audit event {unfit.Id} is of another tenant or its time has a fraction of a microsecond.", nameof(events));
         }
+        Link(head, events);
+    }
+
+    /// <summary>Numbers the events after <paramref name="head"/>, in list order, each linked to the one before.</summary>
+    private static void Link(ChainHead head, IEnumerable<AuditEvent> events)
+    {
         var (sequence, previousHash) = (head.Sequence, head.Hash);
         foreach (var e in events)
         {
@@ -222,8 +220,8 @@ public static class AuditChain
         }
     }
 
-    /// <summary>The sequence and hash the next sealed event follows: the last sealed event, else the purge anchor.</summary>
-    private static async Task<(long Sequence, string? Hash)> HeadAsync(SkuldDb db, Guid tenantId, CancellationToken ct)
+    /// <summary>The event the next sealed event follows: the last sealed event, else the purge anchor.</summary>
+    private static async Task<ChainHead> HeadAsync(SkuldDb db, Guid tenantId, CancellationToken ct)
     {
         var head = await db.AuditEvents.AsNoTracking()
             .Where(e => e.TenantId == tenantId && e.Sequence != null)
@@ -232,10 +230,10 @@ public static class AuditChain
             .FirstOrDefaultAsync(ct);
         if (head is not null)
         {
-            return (head.Sequence!.Value, head.Hash);
+            return new ChainHead(tenantId, head.Sequence!.Value, head.Hash);
         }
         var state = await db.Set<AuditChainState>().AsNoTracking().FirstOrDefaultAsync(s => s.TenantId == tenantId, ct);
-        return (state?.AnchorSequence ?? 0, state?.AnchorHash);
+        return new ChainHead(tenantId, state?.AnchorSequence ?? 0, state?.AnchorHash);
     }
 
     /// <summary>SHA-256 over the previous hash and a canonical JSON array of the event's columns (fixed order, UTC ticks).</summary>

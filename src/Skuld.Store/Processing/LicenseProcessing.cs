@@ -121,9 +121,10 @@ public static class LicenseProcessing
         var licensedGroups = await dialect.LicensedGroupsAsync(db, ct);
         // Nested group licensing (tenant setting): members and memberOf are transitive (StoreDialect.Nested.cs).
         var nested = await StoreDialect.NestedGroupLicensingAsync(db, tenantId, ct);
+        var groupJob = item.Kind == LicenseWorkKind.Group;
         // The slice of a group's members already says which licensed groups they are in when that group is
         // the tenant's only licensed one: skip the memberships query (its queue place comes from the slice too).
-        var onlyGroup = item.Kind == LicenseWorkKind.Group && licensedGroups.Count == 1
+        var onlyGroup = groupJob && licensedGroups.Count == 1
             && licensedGroups.TryGetValue(item.GroupId ?? Guid.Empty, out var group) ? group : null;
         var users = new Dictionary<Guid, BatchUser>(item.Kind == LicenseWorkKind.Users ? Math.Min(batchSize, item.UserIds.Count) : batchSize);
         var slice = await NextSliceAsync(db, dialect, item, batchSize, nested, users, onlyGroup is null ? licensedGroups : NoGroups, ct);
@@ -195,7 +196,7 @@ public static class LicenseProcessing
         var (successes, failures) = (0, 0);
         foreach (var outcome in outcomes)
         {
-            if (item.Kind == LicenseWorkKind.Group && slice.CountsAsMembers)
+            if (groupJob && slice.CountsAsMembers)
             {
                 if (FailedFrom(outcome.Assignments, item.GroupId))
                 {
@@ -219,7 +220,6 @@ public static class LicenseProcessing
         }
         var groupId = item.GroupId ?? Guid.Empty;
         var total = restartInQueueOrder ? (Successes: 0, Failures: 0) : (Successes: item.Successes + successes, Failures: item.Failures + failures);
-        var groupJob = item.Kind == LicenseWorkKind.Group;
         var started = groupJob && !item.Started ? GroupLicensingAudit.Started(tenantId, groupId, item.CorrelationId, now) : null;
         var finished = groupJob && slice.Last ? GroupLicensingAudit.Finished(tenantId, groupId, total.Successes, total.Failures, item.CorrelationId, now) : null;
         // The batch's audit events are text and hash work that needs nothing the writes below change: built and

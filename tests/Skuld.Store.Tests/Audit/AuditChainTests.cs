@@ -286,31 +286,14 @@ public sealed class AuditChainTests
                 db.AuditEvents.Where(e => e.TenantId == tenantId && e.Sequence > 41).OrderBy(e => e.Sequence).Take(AuditChain.Page)),
         };
 
-        await db.Database.OpenConnectionAsync(Ct);
-        if (kind == StoreKind.Postgres)
-        {
-            await db.Database.ExecuteSqlRawAsync("SET enable_seqscan = off", Ct);
-        }
+        await QueryPlans.PrepareAsync(db, kind, Ct);
         foreach (var (index, query) in queries)
         {
-            var plan = await PlanAsync(db, kind, query);
+            var plan = await QueryPlans.OfAsync(query, kind, Ct);
             Assert.True(plan.Any(line => line.Contains(index, StringComparison.Ordinal)), string.Join("\n", plan));
             Assert.False(plan.Any(line => line.Contains("TEMP B-TREE FOR ORDER BY", StringComparison.Ordinal) || line.TrimStart(' ', '-', '>').StartsWith("Sort", StringComparison.Ordinal)),
                 string.Join("\n", plan));
         }
-    }
-
-    private static async Task<List<string>> PlanAsync(SkuldDb db, StoreKind kind, IQueryable query)
-    {
-        await using var command = query.CreateDbCommand();
-        command.CommandText = (kind == StoreKind.Sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ") + command.CommandText;
-        var plan = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(Ct);
-        while (await reader.ReadAsync(Ct))
-        {
-            plan.Add(reader.GetString(kind == StoreKind.Sqlite ? 3 : 0));
-        }
-        return plan;
     }
 
     private static SkuldDb NewDb(TestStore store, CommitCounter commits) => store.Kind == StoreKind.Sqlite

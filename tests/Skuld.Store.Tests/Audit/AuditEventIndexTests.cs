@@ -146,23 +146,10 @@ public sealed class AuditEventIndexTests
                 db.AuditEvents.Where(e => e.TenantId == tenantId && e.InitiatedByUserPrincipalNameKey != null && e.InitiatedByUserPrincipalNameKey.StartsWith("ADMIN@"))),
         };
 
-        await db.Database.OpenConnectionAsync(Ct);
-        if (kind == StoreKind.Postgres)
-        {
-            await db.Database.ExecuteSqlRawAsync("SET enable_seqscan = off", Ct);
-        }
+        await QueryPlans.PrepareAsync(db, kind, Ct);
         foreach (var (index, query) in queries)
         {
-            await using var command = query.CreateDbCommand();
-            command.CommandText = (kind == StoreKind.Sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ") + command.CommandText;
-            var plan = new List<string>();
-            await using (var reader = await command.ExecuteReaderAsync(Ct))
-            {
-                while (await reader.ReadAsync(Ct))
-                {
-                    plan.Add(reader.GetString(kind == StoreKind.Sqlite ? 3 : 0));
-                }
-            }
+            var plan = await QueryPlans.OfAsync(query, kind, Ct);
             Assert.Contains(plan, line => line.Contains(index, StringComparison.Ordinal));
         }
     }
