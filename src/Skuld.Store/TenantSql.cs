@@ -1,6 +1,8 @@
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Skuld.Store.Processing.Internal;
 using Skuld.Store.Providers;
 
 namespace Skuld.Store;
@@ -25,6 +27,27 @@ internal static class TenantSql
         (tenant.ParameterName, tenant.Value) = db is PostgresSkuldDb ? ("t", (object)tenantId) : ("$t", tenantId.ToString("D").ToUpperInvariant());
         command.Parameters.Add(tenant);
         return command;
+    }
+
+    /// <summary>
+    /// A statement prepared on the context's (open) SQLite connection, which runs in its current transaction, with the
+    /// scope's tenant bound as <c>$t</c>: for bulk writes (processing's rows and audit events).
+    /// </summary>
+    public static SqliteStatement SqliteStatement(SkuldDb db, string sql)
+    {
+        var tenantId = db.ScopedTenantId
+            ?? throw new InvalidOperationException("Raw SQL runs in a tenant scope: call EnterTenant on the context first.");
+        var statement = new SqliteStatement((SqliteConnection)db.Database.GetDbConnection(), sql);
+        try
+        {
+            statement.Text(statement["$t"], tenantId);
+            return statement;
+        }
+        catch
+        {
+            statement.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Throws unless every row is of the scope's tenant (rows built in memory before a bulk insert that binds the scope).</summary>

@@ -265,84 +265,84 @@ internal sealed partial class SqliteDialect : StoreDialect
         }
     }
 
-    public override async Task WriteRowsAsync(SkuldDb db, List<RowWrite> writes, DateTimeOffset now, CancellationToken ct)
+    public override Task WriteRowsAsync(SkuldDb db, List<RowWrite> writes, DateTimeOffset now, CancellationToken ct)
     {
         if (writes.Count == 0)
         {
-            return;
+            return Task.CompletedTask;
         }
-        var texts = new Texts();
-        await using var upsert = Command(db,
+        using var upsert = TenantSql.SqliteStatement(db,
             "INSERT INTO license_assignments (tenant_id, user_id, sku_id, source_id, disabled_plans, state, error, assigned_date_time, last_updated_date_time) " +
             "VALUES ($t, $u, $s, $src, $dp, $st, $er, $now, $now) ON CONFLICT (tenant_id, user_id, sku_id, source_id) DO UPDATE SET " +
             "disabled_plans = excluded.disabled_plans, state = excluded.state, error = excluded.error, last_updated_date_time = excluded.last_updated_date_time");
-        var (uu, us, usrc, udp, ust, uer, unow) = (Add(upsert, "$u"), Add(upsert, "$s"), Add(upsert, "$src"),
-            Add(upsert, "$dp"), Add(upsert, "$st"), Add(upsert, "$er"), Add(upsert, "$now"));
-        await using var delete = Command(db,
+        var (uu, us, usrc, udp, ust, uer) = (upsert["$u"], upsert["$s"], upsert["$src"], upsert["$dp"], upsert["$st"], upsert["$er"]);
+        using var delete = TenantSql.SqliteStatement(db,
             "DELETE FROM license_assignments WHERE tenant_id = $t AND user_id = $u AND sku_id = $s AND source_id = $src");
-        var (du, ds, dsrc) = (Add(delete, "$u"), Add(delete, "$s"), Add(delete, "$src"));
-        unow.Value = now.UtcTicks;
+        var (du, ds, dsrc) = (delete["$u"], delete["$s"], delete["$src"]);
+        upsert.Integer(upsert["$now"], now.UtcTicks);
         foreach (var write in writes)
         {
             ct.ThrowIfCancellationRequested();
             if (write.Delete)
             {
-                du.Value = Text(write.UserId);
-                ds.Value = texts.Of(write.State.SkuId);
-                dsrc.Value = texts.Of(write.SourceId);
-                delete.ExecuteNonQuery();
+                delete.Text(du, write.UserId);
+                delete.Text(ds, write.State.SkuId);
+                delete.Text(dsrc, write.SourceId);
+                delete.Run();
             }
             else
             {
-                uu.Value = Text(write.UserId);
-                us.Value = texts.Of(write.State.SkuId);
-                usrc.Value = texts.Of(write.SourceId);
-                udp.Value = GuidListJson(write.State.DisabledPlans);
-                ust.Value = write.State.State.ToString();
-                uer.Value = write.State.Error.ToString();
-                upsert.ExecuteNonQuery();
+                upsert.Text(uu, write.UserId);
+                upsert.Text(us, write.State.SkuId);
+                upsert.Text(usrc, write.SourceId);
+                upsert.Text(udp, GuidListJson(write.State.DisabledPlans));
+                upsert.Text(ust, write.State.State.ToString());
+                upsert.Text(uer, write.State.Error.ToString());
+                upsert.Run();
             }
         }
+        return Task.CompletedTask;
     }
 
-    public override async Task WriteAuditAsync(SkuldDb db, List<AuditEvent> events, CancellationToken ct)
+    public override Task WriteAuditAsync(SkuldDb db, List<AuditEvent> events, CancellationToken ct)
     {
         if (events.Count == 0)
         {
-            return;
+            return Task.CompletedTask;
         }
         TenantSql.RequireScope(db, events.Select(e => e.TenantId));
-        await using var insert = Command(db,
+        using var insert = TenantSql.SqliteStatement(db,
             "INSERT INTO audit_events (tenant_id, id, activity_date_time, activity_display_name, category, result, result_reason, operation_type, " +
             "correlation_id, logged_by_service, initiated_by_user_id, initiated_by_app_id, initiated_by, target_resources, additional_details, target_id, " +
             "sequence, previous_hash, hash) " +
             "VALUES ($t, $id, $at, $name, $cat, $res, $reason, $op, $corr, $svc, $iu, $ia, $ib, $tr, $ad, $tid, $seq, $prev, $hash)");
-        var p = new[] { "$t", "$id", "$at", "$name", "$cat", "$res", "$reason", "$op", "$corr", "$svc", "$iu", "$ia", "$ib", "$tr", "$ad", "$tid", "$seq", "$prev", "$hash" }
-            .Select(name => name == "$t" ? insert.Parameters[name] : Add(insert, name)).ToArray();
-        var texts = new Texts();
+        // Positions in the order of the VALUES list ($t is 1).
+        const int Id = 2, At = 3, Name = 4, Category = 5, Result = 6, Reason = 7, Operation = 8, Correlation = 9, Service = 10,
+            InitiatorUser = 11, InitiatorApp = 12, Initiator = 13, Targets = 14, Details = 15, Target = 16, Sequence = 17, Previous = 18, Hash = 19;
         foreach (var e in events)
         {
             ct.ThrowIfCancellationRequested();
-            p[1].Value = Text(e.Id);
-            p[2].Value = e.ActivityDateTime.UtcTicks;
-            p[3].Value = e.ActivityDisplayName;
-            p[4].Value = e.Category;
-            p[5].Value = e.Result;
-            p[6].Value = (object?)e.ResultReason ?? DBNull.Value;
-            p[7].Value = e.OperationType;
-            p[8].Value = texts.Of(e.CorrelationId);
-            p[9].Value = e.LoggedByService;
-            p[10].Value = e.InitiatedByUserId is { } u ? texts.Of(u) : DBNull.Value;
-            p[11].Value = e.InitiatedByAppId is { } a ? texts.Of(a) : DBNull.Value;
-            p[12].Value = e.InitiatedBy;
-            p[13].Value = e.TargetResources;
-            p[14].Value = e.AdditionalDetails;
-            p[15].Value = e.TargetId is { } target ? Text(target) : DBNull.Value;
-            p[16].Value = (object?)e.Sequence ?? DBNull.Value;
-            p[17].Value = (object?)e.PreviousHash ?? DBNull.Value;
-            p[18].Value = (object?)e.Hash ?? DBNull.Value;
-            insert.ExecuteNonQuery();
+            insert.Text(Id, e.Id);
+            insert.Integer(At, e.ActivityDateTime.UtcTicks);
+            insert.Text(Name, e.ActivityDisplayName);
+            insert.Text(Category, e.Category);
+            insert.Text(Result, e.Result);
+            insert.Text(Reason, e.ResultReason);
+            insert.Text(Operation, e.OperationType);
+            insert.Text(Correlation, e.CorrelationId);
+            insert.Text(Service, e.LoggedByService);
+            insert.Text(InitiatorUser, e.InitiatedByUserId);
+            insert.Text(InitiatorApp, e.InitiatedByAppId);
+            insert.Text(Initiator, e.InitiatedBy);
+            insert.Text(Targets, e.TargetResources);
+            insert.Text(Details, e.AdditionalDetails);
+            insert.Text(Target, e.TargetId);
+            insert.Integer(Sequence, e.Sequence);
+            insert.Text(Previous, e.PreviousHash);
+            insert.Text(Hash, e.Hash);
+            insert.Run();
         }
+        return Task.CompletedTask;
     }
 
     // EF Core stores GUIDs as upper-case text on SQLite; Microsoft.Data.Sqlite would bind a Guid as a blob.
@@ -354,22 +354,6 @@ internal sealed partial class SqliteDialect : StoreDialect
             chars[i] = char.ToUpperInvariant(chars[i]);
         }
     });
-
-    /// <summary>The text of GUIDs that repeat within a batch (tenant, SKU, source, correlation, app), made once.</summary>
-    private sealed class Texts
-    {
-        private readonly Dictionary<Guid, string> texts = [];
-
-        public string Of(Guid id)
-        {
-            if (!texts.TryGetValue(id, out var text))
-            {
-                text = Text(id);
-                texts[id] = text;
-            }
-            return text;
-        }
-    }
 
     private static string IdsJson(IEnumerable<Guid> ids)
     {
