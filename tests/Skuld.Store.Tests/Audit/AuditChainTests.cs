@@ -235,6 +235,29 @@ public sealed class AuditChainTests
         Assert.Equal("7775538589f304a2a7a50d9ddbd6dbe7e4d7bca953b3a9ba6eb5f937b2195172", AuditChain.Compute(first, e, 2));
     }
 
+    [Fact]
+    public async Task Events_that_share_an_initiator_hash_as_when_each_is_hashed_alone()
+    {
+        // The initiator text a job's events share is escaped once per thread and reused (AuditChain.WriteRepeated).
+        AuditEvent Of(string initiator) => new()
+        {
+            TenantId = new Guid("0b5a1f6e-9c3d-4e2a-8f71-2d4c6b8a0e13"), Id = new Guid("019a0000-1111-7222-8333-444455556666"),
+            ActivityDateTime = new DateTimeOffset(2026, 12, 3, 15, 4, 5, TimeSpan.Zero), ActivityDisplayName = "Change user license",
+            Category = "UserManagement", Result = "success", OperationType = "Update", CorrelationId = Guid.Empty,
+            LoggedByService = "Core Directory", InitiatedBy = initiator, TargetResources = "[]", AdditionalDetails = "[]",
+        };
+        var (app, admin) = ("{\"user\":null,\"app\":{\"displayName\":\"Skuld <group> licensing\"}}", "{\"user\":{\"displayName\":\"Zoë\"},\"app\":null}");
+        // Each alone, on threads that have hashed nothing yet.
+        var alone = await Task.WhenAll(new[] { app, admin }.Select(text => Task.Factory.StartNew(
+            () => AuditChain.Compute(null, Of(new string(text)), 1), Ct, TaskCreationOptions.LongRunning, TaskScheduler.Default)));
+
+        var shared = Of(app);
+        var inTurn = new[] { shared, shared, Of(admin), shared, Of(new string(app)) }.Select(e => AuditChain.Compute(null, e, 1)).ToList();
+
+        Assert.NotEqual(alone[0], alone[1]);
+        Assert.Equal([alone[0], alone[0], alone[1], alone[0], alone[0]], inTurn);
+    }
+
     [Theory, AllStores]
     public async Task A_backlog_is_sealed_one_short_transaction_per_page_into_one_chain(StoreKind kind)
     {
