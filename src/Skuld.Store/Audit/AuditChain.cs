@@ -195,19 +195,19 @@ public static class AuditChain
     /// <summary>
     /// Seals events the caller inserts in the transaction that holds <paramref name="head"/>'s lock, after the head
     /// and in list order. The hash covers the values as stored, so the events' times must be whole microseconds
-    /// (PostgreSQL keeps no finer).
+    /// (PostgreSQL keeps no finer). Returns the new head, after which the caller's next events follow.
     /// </summary>
-    internal static void SealBeforeInsert(ChainHead head, IReadOnlyList<AuditEvent> events)
+    internal static ChainHead SealBeforeInsert(ChainHead head, IReadOnlyList<AuditEvent> events)
     {
         if (events.FirstOrDefault(e => e.TenantId != head.TenantId || e.ActivityDateTime.UtcTicks % TimeSpan.TicksPerMicrosecond != 0) is { } unfit)
         {
             throw new ArgumentException($"Audit event {unfit.Id} is of another tenant or its time has a fraction of a microsecond.", nameof(events));
         }
-        Link(head, events);
+        return Link(head, events);
     }
 
-    /// <summary>Numbers the events after <paramref name="head"/>, in list order, each linked to the one before.</summary>
-    private static void Link(ChainHead head, IEnumerable<AuditEvent> events)
+    /// <summary>Numbers the events after <paramref name="head"/>, in list order, each linked to the one before; returns the new head.</summary>
+    private static ChainHead Link(ChainHead head, IEnumerable<AuditEvent> events)
     {
         var (sequence, previousHash) = (head.Sequence, head.Hash);
         foreach (var e in events)
@@ -218,6 +218,7 @@ public static class AuditChain
             e.Hash = Compute(previousHash, e, sequence);
             previousHash = e.Hash;
         }
+        return head with { Sequence = sequence, Hash = previousHash };
     }
 
     /// <summary>The event the next sealed event follows: the last sealed event, else the purge anchor.</summary>

@@ -54,7 +54,7 @@ public static class GroupLicensingAudit
     internal static AuditEvent UserChanged(
         Guid tenantId, Guid userId, string displayName, string userPrincipalName,
         string oldLicensesJson, string newLicensesJson, LicenseError failure, Guid? failedGroup,
-        Guid correlationId, DateTimeOffset at, AddressConflict? conflict = null)
+        Guid correlationId, DateTimeOffset at, Guid id, AddressConflict? conflict = null)
     {
         var target = UserTarget ??= new StringBuilder(1024);
         target.Clear();
@@ -63,7 +63,6 @@ public static class GroupLicensingAudit
             .Append(",\"groupType\":null,\"modifiedProperties\":[{\"displayName\":\"AssignedLicense\",\"oldValue\":")
             .Append(oldLicensesJson).Append(",\"newValue\":").Append(newLicensesJson).Append("}]}]");
         var failed = failure != LicenseError.None;
-        var id = Guid.CreateVersion7(at);
         return new AuditEvent
         {
             TenantId = tenantId,

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
+using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Skuld.Licensing.Catalogue;
 using Skuld.Licensing.Engine;
@@ -224,18 +225,12 @@ public static class LicenseProcessing
         var finished = groupJob && slice.Last ? GroupLicensingAudit.Finished(tenantId, groupId, total.Successes, total.Failures, item.CorrelationId, now) : null;
         // The batch's audit events are text and hash work that needs nothing the writes below change: built and
         // sealed into the tenant's chain on another core while this one writes the rows (a million-member job
-        // spends seconds on each).
+        // spends seconds on each), handed over in chunks so that this core writes the first while the last are built.
         var head = changedOutcomes.Count > 0 || started is not null || finished is not null
             ? await AuditChain.LockHeadAsync(db, tenantId, ct)
             : default;
-        var batchEvents = Task.Run(() =>
-        {
-            var events = UserChangedEvents(tenantId, tenant, item.CorrelationId, now, users, changedOutcomes, proxyClashes);
-            events.AddRange(new[] { started, finished }.OfType<AuditEvent>());
-            events.Sort((a, b) => a.Id.CompareTo(b.Id));
-            AuditChain.SealBeforeInsert(head, events);
-            return events;
-        }, ct);
+        var eventChunks = Channel.CreateUnbounded<List<AuditEvent>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        _ = Task.Run(() => SealedEvents(head, started, finished, tenant, item.CorrelationId, now, users, changedOutcomes, proxyClashes, eventChunks.Writer), ct);
 
         writes.Sort(RowWrite.KeyOrder);
         await dialect.WriteRowsAsync(db, writes, now, ct);
@@ -282,9 +277,11 @@ public static class LicenseProcessing
             }
         }
 
-        var events = await batchEvents;
-        await dialect.WriteAuditAsync(db, events, ct);
-        await AuditEventIndex.WriteAfterBulkInsertAsync(db, events, ct);
+        await foreach (var events in eventChunks.Reader.ReadAllAsync(ct))
+        {
+            await dialect.WriteAuditAsync(db, events, ct);
+            await AuditEventIndex.WriteAfterBulkInsertAsync(db, events, ct);
+        }
         return new LicenseBatchResult(tenantId, item.Id, item.Kind, item.Batches, inputs.Count, changedOutcomes.Count, slice.Last);
     }
 
@@ -405,24 +402,59 @@ public static class LicenseProcessing
         return false;
     }
 
-    private static List<AuditEvent> UserChangedEvents(
-        Guid tenantId, TenantSnapshot tenant, Guid correlationId, DateTimeOffset now, Dictionary<Guid, BatchUser> users,
-        List<MemberOutcome> changed, IReadOnlyDictionary<Guid, AddressConflict> proxyClashes)
+    private const int EventChunk = 1_000;
+
+    /// <summary>
+    /// The batch's events in chain order (Start…, one <c>Change user license</c> per changed user in outcome order,
+    /// Finish…), sealed after <paramref name="head"/> and written to <paramref name="chunks"/> a chunk at a time;
+    /// completes <paramref name="chunks"/>, with the exception if one is thrown.
+    /// </summary>
+    private static void SealedEvents(
+        ChainHead head, AuditEvent? started, AuditEvent? finished, TenantSnapshot tenant, Guid correlationId, DateTimeOffset now,
+        Dictionary<Guid, BatchUser> users, List<MemberOutcome> changed, IReadOnlyDictionary<Guid, AddressConflict> proxyClashes,
+        ChannelWriter<List<AuditEvent>> chunks)
     {
-        var licenseTexts = new LicenseTexts(tenantId, tenant);
-        var events = new List<AuditEvent>(changed.Count + 2);
-        foreach (var outcome in changed)
+        try
         {
-            var user = users[outcome.UserId];
-            var failed = outcome.Assignments.FirstOrDefault(a => a.Error != LicenseError.None);
-            events.Add(GroupLicensingAudit.UserChanged(
-                tenantId, user.Id, user.DisplayName, user.UserPrincipalName,
-                licenseTexts.Of(user.Rows),
-                licenseTexts.Of(outcome.Assignments),
-                failed?.Error ?? LicenseError.None, failed?.AssignedByGroup,
-                correlationId, now, proxyClashes.GetValueOrDefault(outcome.UserId)));
+            var licenseTexts = new LicenseTexts(head.TenantId, tenant);
+            var ids = new AuditEventIds(now);
+            var chunk = new List<AuditEvent>(EventChunk + 1);
+            if (started is not null)
+            {
+                chunk.Add(started);
+            }
+            foreach (var outcome in changed)
+            {
+                var user = users[outcome.UserId];
+                var failed = outcome.Assignments.FirstOrDefault(a => a.Error != LicenseError.None);
+                chunk.Add(GroupLicensingAudit.UserChanged(
+                    head.TenantId, user.Id, user.DisplayName, user.UserPrincipalName,
+                    licenseTexts.Of(user.Rows),
+                    licenseTexts.Of(outcome.Assignments),
+                    failed?.Error ?? LicenseError.None, failed?.AssignedByGroup,
+                    correlationId, now, ids.Next(), proxyClashes.GetValueOrDefault(outcome.UserId)));
+                if (chunk.Count >= EventChunk)
+                {
+                    head = AuditChain.SealBeforeInsert(head, chunk);
+                    chunks.TryWrite(chunk);
+                    chunk = new List<AuditEvent>(EventChunk + 1);
+                }
+            }
+            if (finished is not null)
+            {
+                chunk.Add(finished);
+            }
+            if (chunk.Count > 0)
+            {
+                AuditChain.SealBeforeInsert(head, chunk);
+                chunks.TryWrite(chunk);
+            }
+            chunks.Complete();
         }
-        return events;
+        catch (Exception e)
+        {
+            chunks.Complete(e);
+        }
     }
 
     /// <summary>
