@@ -61,6 +61,31 @@ public sealed class SqliteStatementTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_query_reads_its_rows_as_ef_core_stores_them_and_runs_again_after_its_end()
+    {
+        var id = Guid.NewGuid();
+        Execute($"INSERT INTO t (a, b, n, g) VALUES ('Zoë', NULL, 42, '{id.ToString("D").ToUpperInvariant()}'), ('x', 'y', -1, 'not a guid')");
+        using var query = new SqliteStatement(connection, "SELECT a, b, n, g FROM t WHERE n > $min ORDER BY rowid");
+        query.Integer(query["$min"], 0);
+
+        var rows = new List<(string, bool, long, Guid)>();
+        for (var pass = 0; pass < 2; pass++)
+        {
+            while (query.Read())
+            {
+                rows.Add((query.String(0), query.IsNull(1), query.Int64(2), query.Guid(3)));
+            }
+        }
+        query.Integer(query["$min"], -5);
+        Assert.True(query.Read());
+        Assert.True(query.Read());
+        var notAGuid = Assert.Throws<FormatException>(() => query.Guid(3));
+
+        Assert.Equal([("Zoë", true, 42L, id), ("Zoë", true, 42L, id)], rows);
+        Assert.Equal("Column 3 does not hold a GUID.", notAGuid.Message);
+    }
+
+    [Fact]
     public void A_failing_run_throws_sqlites_error_and_the_statement_runs_again_with_other_values()
     {
         using var insert = new SqliteStatement(connection, "INSERT INTO t (a) VALUES ($a)");

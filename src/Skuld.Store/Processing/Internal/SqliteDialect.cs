@@ -135,7 +135,8 @@ internal sealed partial class SqliteDialect : StoreDialect
         IReadOnlyDictionary<Guid, Skuld.Licensing.Engine.GroupLicense> licensedGroups, CancellationToken ct)
     {
         // One statement: the members' key range, each member's user row and license rows probed in key order.
-        await using (var command = Command(db,
+        var members = new List<(Guid Id, DateTimeOffset Added)>(limit);
+        using (var query = TenantSql.SqliteStatement(db,
             "SELECT m.member_id, m.added_date_time, u.id, u.usage_location, u.user_principal_name, u.display_name, " +
             "a.sku_id, a.source_id, a.disabled_plans, a.state, a.error FROM " +
             "(SELECT member_id, added_date_time FROM group_members WHERE tenant_id = $t AND group_id = $g AND member_id > $m " +
@@ -143,39 +144,42 @@ internal sealed partial class SqliteDialect : StoreDialect
             "LEFT JOIN users u ON u.tenant_id = $t AND u.id = m.member_id " +
             "LEFT JOIN license_assignments a ON a.tenant_id = $t AND a.user_id = m.member_id"))
         {
-            command.Parameters.AddWithValue("$g", Text(groupId));
-            command.Parameters.AddWithValue("$m", afterId is { } m ? Text(m) : "");
-            command.Parameters.AddWithValue("$n", limit);
-            var members = new List<(Guid Id, DateTimeOffset Added)>(limit);
+            query.Text(query["$g"], groupId);
+            query.Text(query["$m"], afterId is { } m ? Text(m) : "");
+            query.Integer(query["$n"], limit);
             var seen = new HashSet<Guid>(limit);
-            await using (var reader = await command.ExecuteReaderAsync(ct))
+            while (query.Read())
             {
-                while (reader.Read())
+                ct.ThrowIfCancellationRequested();
+                var id = query.Guid(0);
+                if (seen.Add(id))
                 {
-                    var id = reader.GetGuid(0);
-                    if (seen.Add(id))
+                    members.Add((id, new DateTimeOffset(query.Int64(1), TimeSpan.Zero)));
+                    if (!query.IsNull(2))
                     {
-                        members.Add((id, new DateTimeOffset(reader.GetInt64(1), TimeSpan.Zero)));
-                        if (!reader.IsDBNull(2))
+                        users[id] = new BatchUser(id)
                         {
-                            users[id] = new BatchUser(id)
-                            {
-                                UsageLocation = reader.IsDBNull(3) ? null : reader.GetString(3),
-                                UserPrincipalName = reader.GetString(4),
-                                DisplayName = reader.GetString(5),
-                            };
-                        }
-                    }
-                    if (!reader.IsDBNull(6) && users.TryGetValue(id, out var user))
-                    {
-                        user.Rows.Add(Row(reader, 6));
+                            UsageLocation = query.IsNull(3) ? null : query.String(3),
+                            UserPrincipalName = query.String(4),
+                            DisplayName = query.String(5),
+                        };
                     }
                 }
+                if (!query.IsNull(6) && users.TryGetValue(id, out var user))
+                {
+                    var source = query.Guid(7);
+                    user.Rows.Add(new AssignmentState(
+                        query.Guid(6),
+                        source == Guid.Empty ? null : source,
+                        GuidList(query.String(8)),
+                        Enum.Parse<LicenseState>(query.String(9)),
+                        Enum.Parse<LicenseError>(query.String(10))));
+                }
             }
-            members.Sort((a, b) => a.Id.CompareTo(b.Id));
-            await LoadMembershipsAsync(db, users, licensedGroups, ct);
-            return members;
         }
+        members.Sort((a, b) => a.Id.CompareTo(b.Id));
+        await LoadMembershipsAsync(db, users, licensedGroups, ct);
+        return members;
     }
 
     private static AssignmentState Row(SqliteDataReader reader, int at)

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
@@ -10,7 +11,8 @@ namespace Skuld.Store.Processing.Internal;
 /// every parameter again, by name, on every execution and builds a data reader to run once; a million-member group
 /// job runs two inserts per member. Here a value stays bound until it changes (SQLite keeps bindings across
 /// <c>sqlite3_reset</c>), so the constants of a batch (tenant, SKU, app, correlation, …) are bound once, and text is
-/// encoded into one reused buffer. Values are bound as EF Core stores them (see <see cref="SqliteDialect"/>).
+/// encoded into one reused buffer; a query's rows are read from SQLite's buffers (GUID text parsed without a string in
+/// between). Values are bound and read as EF Core stores them (see <see cref="SqliteDialect"/>).
 /// Get one from <see cref="TenantSql.SqliteStatement"/>, which binds the scope's tenant as <c>$t</c>.
 /// </summary>
 internal sealed class SqliteStatement : IDisposable
@@ -139,6 +141,37 @@ internal sealed class SqliteStatement : IDisposable
             raw.sqlite3_reset(statement);
         }
     }
+
+    /// <summary>Steps a query: true with a row to read through the column methods below, false at its end.</summary>
+    public bool Read()
+    {
+        var result = raw.sqlite3_step(statement);
+        if (result == raw.SQLITE_ROW)
+        {
+            return true;
+        }
+        try
+        {
+            SqliteException.ThrowExceptionForRC(result, connection);
+            return false;
+        }
+        finally
+        {
+            raw.sqlite3_reset(statement);
+        }
+    }
+
+    public bool IsNull(int column) => raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL;
+
+    public long Int64(int column) => raw.sqlite3_column_int64(statement, column);
+
+    public string String(int column) => Encoding.UTF8.GetString(raw.sqlite3_column_blob(statement, column));
+
+    /// <summary>A GUID stored as text (as EF Core stores them), parsed from the column's bytes without a string in between.</summary>
+    public Guid Guid(int column) =>
+        Utf8Parser.TryParse(raw.sqlite3_column_blob(statement, column), out Guid value, out var read, 'D') && read == 36
+            ? value
+            : throw new FormatException($"Column {column} does not hold a GUID.");
 
     public void Dispose() => statement.Dispose();
 
