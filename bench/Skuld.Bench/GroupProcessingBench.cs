@@ -60,7 +60,7 @@ public static class GroupProcessingBench
             ? await SqliteInsertFloorAsync(location, tenantId, groupId, ct)
             : await PostgresInsertFloorAsync(location, tenantId, groupId, ct);
         // The floor as measured before 2026-12-03 (third session), for comparison with the numbers of that time.
-        TimeSpan? commandFloor = location.Provider == StoreProvider.Sqlite ? await SqliteCommandInsertFloorAsync(location, tenantId, ct) : null;
+        TimeSpan? commandFloor = location.Provider == StoreProvider.Sqlite ? await SqliteCommandInsertFloorAsync(location, tenantId, groupId, ct) : null;
 
         GC.Collect();
         using var self = Process.GetCurrentProcess();
@@ -251,19 +251,18 @@ public static class GroupProcessingBench
     }
 
     /// <summary>The SQLite floor as first measured: the same rows through one prepared SqliteCommand (every parameter set per row).</summary>
-    private static async Task<TimeSpan> SqliteCommandInsertFloorAsync(StoreLocation location, Guid tenantId, CancellationToken ct)
+    private static async Task<TimeSpan> SqliteCommandInsertFloorAsync(StoreLocation location, Guid tenantId, Guid groupId, CancellationToken ct)
     {
         await using var connection = new SqliteConnection(location.ConnectionString);
         await connection.OpenAsync(ct);
         var ids = await UserIdsAsync(connection, tenantId, ct);
-        var groupId = await GroupOfAsync(connection, tenantId, ct);
         var clock = Stopwatch.StartNew();
         await using (var transaction = connection.BeginTransaction())
         {
             var insert = Prepare(connection, transaction,
                 "INSERT INTO license_assignments (tenant_id, user_id, sku_id, source_id, disabled_plans, state, error, assigned_date_time, last_updated_date_time) " +
                 "VALUES ($t, $u, $s, $src, '[]', 'Active', 'None', $at, $at)", "$t", "$u", "$s", "$src", "$at");
-            var (tenant, sku, source) = (Text(tenantId), Text(SkuId), groupId);
+            var (tenant, sku, source) = (Text(tenantId), Text(SkuId), Text(groupId));
             foreach (var id in ids)
             {
                 Run(insert, tenant, id, sku, source, Start.UtcTicks);
@@ -287,14 +286,6 @@ public static class GroupProcessingBench
             ids.Add(reader.GetString(0));
         }
         return ids;
-    }
-
-    private static async Task<string> GroupOfAsync(SqliteConnection connection, Guid tenantId, CancellationToken ct)
-    {
-        await using var read = connection.CreateCommand();
-        read.CommandText = "SELECT group_id FROM group_licenses WHERE tenant_id = $t";
-        read.Parameters.AddWithValue("$t", Text(tenantId));
-        return (string)(await read.ExecuteScalarAsync(ct))!;
     }
 
     private static async Task EmptyLicenseRowsAsync(SqliteConnection connection, CancellationToken ct)

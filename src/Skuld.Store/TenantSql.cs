@@ -17,8 +17,7 @@ internal static class TenantSql
     /// <summary>A command on the context's connection and current transaction, with the scope's tenant bound.</summary>
     public static DbCommand Command(SkuldDb db, string sql)
     {
-        var tenantId = db.ScopedTenantId
-            ?? throw new InvalidOperationException("Raw SQL runs in a tenant scope: call EnterTenant on the context first.");
+        var tenantId = Scope(db);
         var command = db.Database.GetDbConnection().CreateCommand();
         command.CommandText = sql;
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
@@ -35,8 +34,7 @@ internal static class TenantSql
     /// </summary>
     public static SqliteStatement SqliteStatement(SkuldDb db, string sql)
     {
-        var tenantId = db.ScopedTenantId
-            ?? throw new InvalidOperationException("Raw SQL runs in a tenant scope: call EnterTenant on the context first.");
+        var tenantId = Scope(db);
         var statement = new SqliteStatement((SqliteConnection)db.Database.GetDbConnection(), sql);
         try
         {
@@ -53,11 +51,13 @@ internal static class TenantSql
     /// <summary>Throws unless every row is of the scope's tenant (rows built in memory before a bulk insert that binds the scope).</summary>
     public static void RequireScope(SkuldDb db, IEnumerable<Guid> tenantIds)
     {
-        var scope = db.ScopedTenantId
-            ?? throw new InvalidOperationException("Raw SQL runs in a tenant scope: call EnterTenant on the context first.");
+        var scope = Scope(db);
         if (tenantIds.Where(id => id != scope).Select(id => (Guid?)id).FirstOrDefault() is { } other)
         {
             throw new InvalidOperationException($"A row of tenant {other} cannot be written in the scope of tenant {scope}.");
         }
     }
+
+    private static Guid Scope(SkuldDb db) => db.ScopedTenantId
+        ?? throw new InvalidOperationException("Raw SQL runs in a tenant scope: call EnterTenant on the context first.");
 }

@@ -106,6 +106,9 @@ public sealed class GroupProcessingTests
             .Where(e => e.TenantId == tenantId && e.InitiatedByAppId == Actor.GroupBasedLicensing.AppId).ToListAsync(Ct);
         Assert.Equal(members.Count + 2, jobEvents.Count); // a change per member, start and finish
         Assert.All(jobEvents, e => Assert.NotNull(e.Sequence));
+        // Chain order within the job: Start first, Finish last, the members' changes between (three batches of 64).
+        var inChain = jobEvents.OrderBy(e => e.Sequence).Select(e => e.ActivityDisplayName).ToList();
+        Assert.Equal([GroupLicensingAudit.Start, .. Enumerable.Repeat(GroupLicensingAudit.ChangeUserLicense, members.Count), GroupLicensingAudit.Finish], inChain);
         var unsealed = await verifier.AuditEvents.AsNoTracking().Where(e => e.TenantId == tenantId && e.Sequence == null).ToListAsync(Ct);
         Assert.Contains(unsealed, e => e.ActivityDisplayName == "Update user");
         Assert.DoesNotContain(unsealed, e => e.InitiatedByAppId == Actor.GroupBasedLicensing.AppId);

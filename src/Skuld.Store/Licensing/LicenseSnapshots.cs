@@ -24,16 +24,13 @@ public static class LicenseSnapshots
             return null;
         }
 
-        // The tenant's products win over the built-in catalogue on the same skuId, as in LoadCatalogueAsync; looked up
-        // per SKU rather than merged into a new catalogue (which indexes every product again: a processing batch and
-        // many API requests load this).
-        var own = await db.TenantProducts.AsNoTracking().Where(p => p.TenantId == tenantId).ToDictionaryAsync(p => p.SkuId, ct);
+        var catalogue = await LoadCatalogueAsync(db, tenantId, ct);
         var skus = await db.TenantSkus.AsNoTracking().Where(s => s.TenantId == tenantId).ToListAsync(ct);
         var stock = ImmutableDictionary.CreateBuilder<Guid, SkuStock>();
         foreach (var sku in skus)
         {
             // A SKU whose product left the catalogue cannot be assigned; the engine then reports it unknown.
-            if ((own.TryGetValue(sku.SkuId, out var mine) ? mine.ToProduct() : ProductCatalogue.BuiltIn.Find(sku.SkuId)) is { } product)
+            if (catalogue.Find(sku.SkuId) is { } product)
             {
                 stock[sku.SkuId] = new SkuStock(product, sku.EnabledUnits, sku.ConsumedUnits);
             }

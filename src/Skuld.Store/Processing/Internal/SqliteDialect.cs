@@ -167,13 +167,7 @@ internal sealed partial class SqliteDialect : StoreDialect
                 }
                 if (!query.IsNull(6) && users.TryGetValue(id, out var user))
                 {
-                    var source = query.Guid(7);
-                    user.Rows.Add(new AssignmentState(
-                        query.Guid(6),
-                        source == Guid.Empty ? null : source,
-                        GuidList(query.String(8)),
-                        Enum.Parse<LicenseState>(query.String(9)),
-                        Enum.Parse<LicenseError>(query.String(10))));
+                    user.Rows.Add(Row(query, 6));
                 }
             }
         }
@@ -182,15 +176,16 @@ internal sealed partial class SqliteDialect : StoreDialect
         return members;
     }
 
-    private static AssignmentState Row(SqliteDataReader reader, int at)
+    /// <summary>A license row from columns sku_id, source_id, disabled_plans, state, error starting at <paramref name="at"/>.</summary>
+    private static AssignmentState Row(SqliteStatement query, int at)
     {
-        var source = reader.GetGuid(at + 1);
+        var source = query.Guid(at + 1);
         return new AssignmentState(
-            reader.GetGuid(at),
+            query.Guid(at),
             source == Guid.Empty ? null : source,
-            GuidList(reader.GetString(at + 2)),
-            Enum.Parse<LicenseState>(reader.GetString(at + 3)),
-            Enum.Parse<LicenseError>(reader.GetString(at + 4)));
+            GuidList(query.String(at + 2)),
+            Enum.Parse<LicenseState>(query.String(at + 3)),
+            Enum.Parse<LicenseError>(query.String(at + 4)));
     }
 
     public override async Task LoadUsersAsync(
@@ -199,17 +194,17 @@ internal sealed partial class SqliteDialect : StoreDialect
     {
         var ids = IdsJson(users.Keys);
         var found = new HashSet<Guid>(users.Count);
-        await using (var command = Command(db,
+        using (var query = TenantSql.SqliteStatement(db,
             "SELECT id, usage_location, user_principal_name, display_name FROM users WHERE tenant_id = $t AND id IN (SELECT value FROM json_each($ids))"))
         {
-            command.Parameters.AddWithValue("$ids", ids);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (reader.Read())
+            query.Text(query["$ids"], ids);
+            while (query.Read())
             {
-                var user = users[reader.GetGuid(0)];
-                user.UsageLocation = reader.IsDBNull(1) ? null : reader.GetString(1);
-                user.UserPrincipalName = reader.GetString(2);
-                user.DisplayName = reader.GetString(3);
+                ct.ThrowIfCancellationRequested();
+                var user = users[query.Guid(0)];
+                user.UsageLocation = query.IsNull(1) ? null : query.String(1);
+                user.UserPrincipalName = query.String(2);
+                user.DisplayName = query.String(3);
                 found.Add(user.Id);
             }
         }
@@ -218,17 +213,17 @@ internal sealed partial class SqliteDialect : StoreDialect
             users.Remove(id);
         }
 
-        await using (var command = Command(db,
+        using (var query = TenantSql.SqliteStatement(db,
             "SELECT user_id, sku_id, source_id, disabled_plans, state, error FROM license_assignments " +
             "WHERE tenant_id = $t AND user_id IN (SELECT value FROM json_each($ids))"))
         {
-            command.Parameters.AddWithValue("$ids", ids);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (reader.Read())
+            query.Text(query["$ids"], ids);
+            while (query.Read())
             {
-                if (users.TryGetValue(reader.GetGuid(0), out var user))
+                ct.ThrowIfCancellationRequested();
+                if (users.TryGetValue(query.Guid(0), out var user))
                 {
-                    user.Rows.Add(Row(reader, 1));
+                    user.Rows.Add(Row(query, 1));
                 }
             }
         }
@@ -320,30 +315,31 @@ internal sealed partial class SqliteDialect : StoreDialect
             "correlation_id, logged_by_service, initiated_by_user_id, initiated_by_app_id, initiated_by, target_resources, additional_details, target_id, " +
             "sequence, previous_hash, hash) " +
             "VALUES ($t, $id, $at, $name, $cat, $res, $reason, $op, $corr, $svc, $iu, $ia, $ib, $tr, $ad, $tid, $seq, $prev, $hash)");
-        // Positions in the order of the VALUES list ($t is 1).
-        const int Id = 2, At = 3, Name = 4, Category = 5, Result = 6, Reason = 7, Operation = 8, Correlation = 9, Service = 10,
-            InitiatorUser = 11, InitiatorApp = 12, Initiator = 13, Targets = 14, Details = 15, Target = 16, Sequence = 17, Previous = 18, Hash = 19;
+        var (id, at, name, category, result, reason, operation, correlation, service) = (insert["$id"], insert["$at"], insert["$name"],
+            insert["$cat"], insert["$res"], insert["$reason"], insert["$op"], insert["$corr"], insert["$svc"]);
+        var (initiatorUser, initiatorApp, initiator, targets, details, target, sequence, previous, hash) = (insert["$iu"], insert["$ia"],
+            insert["$ib"], insert["$tr"], insert["$ad"], insert["$tid"], insert["$seq"], insert["$prev"], insert["$hash"]);
         foreach (var e in events)
         {
             ct.ThrowIfCancellationRequested();
-            insert.Text(Id, e.Id);
-            insert.Integer(At, e.ActivityDateTime.UtcTicks);
-            insert.Text(Name, e.ActivityDisplayName);
-            insert.Text(Category, e.Category);
-            insert.Text(Result, e.Result);
-            insert.Text(Reason, e.ResultReason);
-            insert.Text(Operation, e.OperationType);
-            insert.Text(Correlation, e.CorrelationId);
-            insert.Text(Service, e.LoggedByService);
-            insert.Text(InitiatorUser, e.InitiatedByUserId);
-            insert.Text(InitiatorApp, e.InitiatedByAppId);
-            insert.Text(Initiator, e.InitiatedBy);
-            insert.Text(Targets, e.TargetResources);
-            insert.Text(Details, e.AdditionalDetails);
-            insert.Text(Target, e.TargetId);
-            insert.Integer(Sequence, e.Sequence);
-            insert.Text(Previous, e.PreviousHash);
-            insert.Text(Hash, e.Hash);
+            insert.Text(id, e.Id);
+            insert.Integer(at, e.ActivityDateTime.UtcTicks);
+            insert.Text(name, e.ActivityDisplayName);
+            insert.Text(category, e.Category);
+            insert.Text(result, e.Result);
+            insert.Text(reason, e.ResultReason);
+            insert.Text(operation, e.OperationType);
+            insert.Text(correlation, e.CorrelationId);
+            insert.Text(service, e.LoggedByService);
+            insert.Text(initiatorUser, e.InitiatedByUserId);
+            insert.Text(initiatorApp, e.InitiatedByAppId);
+            insert.Text(initiator, e.InitiatedBy);
+            insert.Text(targets, e.TargetResources);
+            insert.Text(details, e.AdditionalDetails);
+            insert.Text(target, e.TargetId);
+            insert.Integer(sequence, e.Sequence);
+            insert.Text(previous, e.PreviousHash);
+            insert.Text(hash, e.Hash);
             insert.Run();
         }
         return Task.CompletedTask;
@@ -377,11 +373,4 @@ internal sealed partial class SqliteDialect : StoreDialect
 
     // $t is the scope's tenant (TenantSql).
     private static SqliteCommand Command(SkuldDb db, string sql) => (SqliteCommand)TenantSql.Command(db, sql);
-
-    private static SqliteParameter Add(SqliteCommand command, string name)
-    {
-        var parameter = new SqliteParameter { ParameterName = name };
-        command.Parameters.Add(parameter);
-        return parameter;
-    }
 }

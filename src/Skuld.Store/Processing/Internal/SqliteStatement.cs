@@ -124,21 +124,10 @@ internal sealed class SqliteStatement : IDisposable
     /// <summary>Runs the statement once (an INSERT, UPDATE or DELETE) with what is bound now.</summary>
     public void Run()
     {
-        var result = raw.sqlite3_step(statement);
-        if (result == raw.SQLITE_DONE)
+        if (Read())
         {
             raw.sqlite3_reset(statement);
-            return;
-        }
-        try
-        {
-            // The message is the connection's until the reset below: read it first.
-            SqliteException.ThrowExceptionForRC(result, connection);
-            throw new InvalidOperationException($"The statement returned a row (SQLite result {result}); it should not return any.");
-        }
-        finally
-        {
-            raw.sqlite3_reset(statement);
+            throw new InvalidOperationException("The statement returned a row; it should not return any.");
         }
     }
 
@@ -152,6 +141,7 @@ internal sealed class SqliteStatement : IDisposable
         }
         try
         {
+            // The message is the connection's until the reset below: read it first.
             SqliteException.ThrowExceptionForRC(result, connection);
             return false;
         }
