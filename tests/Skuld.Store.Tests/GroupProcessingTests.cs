@@ -184,6 +184,85 @@ public sealed class GroupProcessingTests
         Assert.Equal(100, await ConsumedAsync(store, tenantId));
     }
 
+    /// <summary>Runs one batch with <paramref name="readAhead"/>; false when there was no work.</summary>
+    private static async Task<bool> BatchAsync(TestStore store, LicenseReadAhead readAhead, int batchSize)
+    {
+        await using var db = store.NewDb();
+        return await LicenseProcessing.RunBatchAsync(db, "test", batchSize, Time, readAhead, Ct) is not null;
+    }
+
+    [Theory, AllStores]
+    public async Task A_job_in_user_id_order_reads_each_next_batch_while_the_one_before_writes(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind, Ct);
+        var (tenantId, _, members) = await LicensedGroupAsync(store, units: 100, members: 100);
+        await using var readAhead = new LicenseReadAhead();
+
+        var batches = 0;
+        while (await BatchAsync(store, readAhead, batchSize: 16))
+        {
+            batches++;
+        }
+
+        // The departed sweep, then 100 members in id order 16 at a time: 7 batches, the last 6 of them read ahead on SQLite.
+        Assert.Equal(8, batches);
+        Assert.Equal((kind == StoreKind.Sqlite ? 6 : 0, 0), (readAhead.Taken, readAhead.Dropped));
+        var rows = await RowsAsync(store, tenantId);
+        Assert.Equal(members.Order(), rows.Keys.Order());
+        Assert.All(rows.Values, r => Assert.Equal(LicenseState.Active, r.State));
+        Assert.Equal(100, await ConsumedAsync(store, tenantId));
+        Assert.Equal(100, (await EventsAsync(store, tenantId, GroupLicensingAudit.ChangeUserLicense)).Count);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_batch_read_ahead_is_dropped_when_something_was_written_meanwhile(bool onTheWritersConnection)
+    {
+        await using var store = await TestStore.CreateAsync(StoreKind.Sqlite, Ct);
+        var (tenantId, groupId, members) = await LicensedGroupAsync(store, units: 100, members: 100);
+        await using var readAhead = new LicenseReadAhead();
+        // The departed sweep and the first 16 members; the next 16 are read ahead.
+        Assert.True(await BatchAsync(store, readAhead, batchSize: 16));
+        Assert.True(await BatchAsync(store, readAhead, batchSize: 16));
+        await readAhead.Settled;
+
+        // An admin assigns the group's product directly to a member of the batch read ahead (one with a usage location), and
+        // renames him: on the connection the batches ran on (the pool hands it to the next context), or on another.
+        var member = members.Order().Skip(16).Take(16).First(id => members.IndexOf(id) % 3 != 0);
+        await using var writersConnection = store.NewDb();
+        if (!onTheWritersConnection)
+        {
+            await writersConnection.Database.OpenConnectionAsync(Ct);
+        }
+        await using (var db = store.NewDb())
+        {
+            Assert.IsType<DirectLicenseResult.Applied>(await DirectLicensing.AssignAsync(
+                db, tenantId, member, [new LicenseRequest(Seed.SkuId, [])], [], Actor.Operator, Guid.NewGuid(), Time, Ct));
+        }
+        await using (var db = store.NewDb(tenantId))
+        {
+            await db.Users.Where(u => u.Id == member).ExecuteUpdateAsync(s => s.SetProperty(u => u.DisplayName, "Renamed"), Ct);
+        }
+
+        await writersConnection.Database.CloseConnectionAsync();
+        while (await BatchAsync(store, readAhead, batchSize: 16))
+        {
+        }
+
+        // The batch read again and saw both: one seat for the direct and the group row (the stale read would count two).
+        await using (var db = store.NewDb(tenantId))
+        {
+            var held = await db.LicenseAssignments.Where(a => a.UserId == member).OrderBy(a => a.SourceId).ToListAsync(Ct);
+            Assert.Equal([(Guid.Empty, LicenseState.Active), (groupId, LicenseState.Active)], held.Select(a => (a.SourceId, a.State)));
+        }
+        Assert.Equal(100, await ConsumedAsync(store, tenantId));
+        var change = Assert.Single(await EventsAsync(store, tenantId, GroupLicensingAudit.ChangeUserLicense),
+            e => e.InitiatedByAppId == Actor.GroupBasedLicensing.AppId && e.TargetId == member);
+        Assert.Contains("\"displayName\":\"Renamed\"", change.TargetResources, StringComparison.Ordinal);
+        Assert.Equal((5, 1), (readAhead.Taken, readAhead.Dropped));
+    }
+
     [Theory, AllStores]
     public async Task Seats_taken_by_direct_assignments_during_a_job_in_id_order_leave_the_rest_to_membership_order(StoreKind kind)
     {

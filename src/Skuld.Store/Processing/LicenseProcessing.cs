@@ -35,7 +35,15 @@ public static class LicenseProcessing
     /// (nothing tracked, no tenant scope: the batch scopes it to the claimed item's tenant). <paramref name="owner"/>
     /// names this process in the batch log.
     /// </summary>
-    public static async Task<LicenseBatchResult?> RunBatchAsync(SkuldDb db, string owner, int batchSize, TimeProvider time, CancellationToken ct)
+    public static Task<LicenseBatchResult?> RunBatchAsync(SkuldDb db, string owner, int batchSize, TimeProvider time, CancellationToken ct) =>
+        RunBatchAsync(db, owner, batchSize, time, readAhead: null, ct);
+
+    /// <summary>
+    /// As <see cref="RunBatchAsync(SkuldDb, string, int, TimeProvider, CancellationToken)"/>, taking the batch's read from
+    /// <paramref name="readAhead"/> when it holds exactly that, and leaving the next batch's read there when it can be made ahead.
+    /// </summary>
+    public static async Task<LicenseBatchResult?> RunBatchAsync(
+        SkuldDb db, string owner, int batchSize, TimeProvider time, LicenseReadAhead? readAhead, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         var dialect = StoreDialect.For(db);
@@ -53,6 +61,14 @@ public static class LicenseProcessing
             }
             // The claim spans tenants; everything after it runs in the claimed item's tenant.
             db.EnterTenant(item.TenantId);
+            // A read made ahead is for the batch right after the one that made it: this one takes it, or it is dropped.
+            MembersRead? ahead = null;
+            if (readAhead is not null)
+            {
+                var writer = await dialect.WriterMarkAsync(db, ct);
+                ahead = await readAhead.TakeAsync(item, batchSize, writer);
+                readAhead = writer is null ? null : readAhead; // a store that does not read ahead
+            }
 
             // Whole microseconds, as PostgreSQL stores times: the batch's audit events are sealed before they are written.
             var now = time.GetUtcNow();
@@ -60,7 +76,7 @@ public static class LicenseProcessing
             var result = item.Kind switch
             {
                 LicenseWorkKind.Tenant => await ExpandTenantAsync(db, item, now, ct),
-                LicenseWorkKind.Group or LicenseWorkKind.Users => await ProcessAsync(db, dialect, item, batchSize, now, ct),
+                LicenseWorkKind.Group or LicenseWorkKind.Users => await ProcessAsync(db, dialect, item, batchSize, now, ahead, readAhead, ct),
             };
             db.LicenseWorkLog.Add(new LicenseWorkLog
             {
@@ -72,6 +88,11 @@ public static class LicenseProcessing
                 CommittedAt = now,
             });
             await db.SaveChangesAsync(ct);
+            if (readAhead is not null && await dialect.WriterMarkAsync(db, ct) is { } committing)
+            {
+                // After the batch's last write and before its commit, while it still holds the write lock.
+                readAhead.Committing(committing);
+            }
             await transaction.CommitAsync(ct);
             dialect.Committed(db);
             db.ChangeTracker.Clear();
@@ -88,14 +109,15 @@ public static class LicenseProcessing
         }
     }
 
-    /// <summary>Runs batches, each on a new context, until no work is left; returns how many ran.</summary>
+    /// <summary>Runs batches, each on a new context, until no work is left (each reading the next ahead, see <see cref="LicenseReadAhead"/>); returns how many ran.</summary>
     public static async Task<int> RunUntilIdleAsync(Func<SkuldDb> newDb, string owner, int batchSize, TimeProvider time, CancellationToken ct)
     {
+        await using var readAhead = new LicenseReadAhead();
         var batches = 0;
         while (true)
         {
             await using var db = newDb();
-            if (await RunBatchAsync(db, owner, batchSize, time, ct) is null)
+            if (await RunBatchAsync(db, owner, batchSize, time, readAhead, ct) is null)
             {
                 return batches;
             }
@@ -116,7 +138,8 @@ public static class LicenseProcessing
     }
 
     private static async Task<LicenseBatchResult> ProcessAsync(
-        SkuldDb db, StoreDialect dialect, LicenseWorkItem item, int batchSize, DateTimeOffset now, CancellationToken ct)
+        SkuldDb db, StoreDialect dialect, LicenseWorkItem item, int batchSize, DateTimeOffset now,
+        MembersRead? ahead, LicenseReadAhead? readAhead, CancellationToken ct)
     {
         var tenantId = item.TenantId;
         var licensedGroups = await dialect.LicensedGroupsAsync(db, ct);
@@ -127,8 +150,25 @@ public static class LicenseProcessing
         // the tenant's only licensed one: skip the memberships query (its queue place comes from the slice too).
         var onlyGroup = groupJob && licensedGroups.Count == 1
             && licensedGroups.TryGetValue(item.GroupId ?? Guid.Empty, out var group) ? group : null;
-        var users = new Dictionary<Guid, BatchUser>(item.Kind == LicenseWorkKind.Users ? Math.Min(batchSize, item.UserIds.Count) : batchSize);
-        var slice = await NextSliceAsync(db, dialect, item, batchSize, nested, users, onlyGroup is null ? licensedGroups : NoGroups, ct);
+        var membershipsOf = onlyGroup is null ? licensedGroups : NoGroups;
+        Dictionary<Guid, BatchUser> users;
+        Slice slice;
+        if (ahead is not null)
+        {
+            users = ahead.Users;
+            slice = ByKeySlice(ahead.Members, batchSize);
+        }
+        else
+        {
+            users = new Dictionary<Guid, BatchUser>(item.Kind == LicenseWorkKind.Users ? Math.Min(batchSize, item.UserIds.Count) : batchSize);
+            slice = await NextSliceAsync(db, dialect, item, batchSize, nested, users, membershipsOf, ct);
+        }
+        if (readAhead is not null && slice is { KeyOrder: true, Last: false, CursorId: { } next })
+        {
+            // No batch writes into another's key range: the next one's members can be read now, while this one writes.
+            readAhead.Start(new ReadAheadKey(item.Id, item.Batches + 1, next, batchSize, null),
+                dialect.ReadMembersByKeyBeside(db, item.GroupId ?? Guid.Empty, next, batchSize, membershipsOf, readAhead.Stopping));
+        }
         if (!slice.Loaded)
         {
             foreach (var (id, _) in slice.Users)
@@ -338,13 +378,19 @@ public static class LicenseProcessing
             {
                 var members = await dialect.LoadMembersByKeyAsync(
                     db, item.GroupId ?? Guid.Empty, item.CursorMemberId, batchSize, users, licensedGroups, ct);
-                var last = members.Count < batchSize;
-                return new Slice([.. members.Select(m => (m.Id, (DateTimeOffset?)m.Added))], true, last, LicenseWorkPhase.MembersByKey,
-                    null, last ? null : members[^1].Id, KeyOrder: true, Loaded: true);
+                return ByKeySlice(members, batchSize);
             }
             default:
                 throw new InvalidOperationException($"License work {item.Id} is of kind {item.Kind} in phase {item.Phase}.");
         }
+    }
+
+    /// <summary>A slice in user-id order of the members <see cref="StoreDialect.LoadMembersByKeyAsync"/> read (users loaded).</summary>
+    private static Slice ByKeySlice(List<(Guid Id, DateTimeOffset Added)> members, int batchSize)
+    {
+        var last = members.Count < batchSize;
+        return new Slice([.. members.Select(m => (m.Id, (DateTimeOffset?)m.Added))], true, last, LicenseWorkPhase.MembersByKey,
+            null, last ? null : members[^1].Id, KeyOrder: true, Loaded: true);
     }
 
     /// <summary>

@@ -34,6 +34,17 @@ internal readonly record struct RowWrite(Guid UserId, AssignmentState State, boo
     }
 }
 
+/// <summary>
+/// What the store has seen on the batch's connection: the connection, how often other connections committed since it
+/// opened (SQLite's <c>PRAGMA data_version</c>, which its own commits leave alone), how many rows it changed itself
+/// (<c>total_changes()</c>: it is pooled, and API requests write on it between batches) and the schema version. Equal
+/// marks read at two moments mean nothing was written to the store in between.
+/// </summary>
+internal readonly record struct WriterMark(object Connection, long DataVersion, long OwnChanges, long SchemaVersion);
+
+/// <summary>What <see cref="StoreDialect.LoadMembersByKeyAsync"/> read: the members, and the users among them.</summary>
+internal sealed record MembersRead(List<(Guid Id, DateTimeOffset Added)> Members, Dictionary<Guid, BatchUser> Users);
+
 /// <summary>The provider-specific statements of batch processing, on the context's own connection and transaction.</summary>
 internal abstract partial class StoreDialect
 {
@@ -96,6 +107,21 @@ internal abstract partial class StoreDialect
         }
         return members;
     }
+
+    /// <summary>
+    /// The <see cref="WriterMark"/> of the context's connection, read in the batch's transaction before it writes and
+    /// again after it committed; null where batches are not read ahead (PostgreSQL, whose batch reads its users FOR UPDATE).
+    /// </summary>
+    public virtual Task<WriterMark?> WriterMarkAsync(SkuldDb db, CancellationToken ct) => Task.FromResult<WriterMark?>(null);
+
+    /// <summary>
+    /// Starts <see cref="LoadMembersByKeyAsync"/> for the context's tenant on a connection of its own, in one read
+    /// transaction, on another thread (see <see cref="LicenseReadAhead"/>); only where <see cref="WriterMarkAsync"/> gives a mark.
+    /// </summary>
+    public virtual Task<MembersRead> ReadMembersByKeyBeside(
+        SkuldDb db, Guid groupId, Guid afterId, int limit, IReadOnlyDictionary<Guid, Skuld.Licensing.Engine.GroupLicense> licensedGroups,
+        CancellationToken ct) =>
+        throw new NotSupportedException("This store does not read batches ahead.");
 
     /// <summary>The tenant's licensed groups with their products.</summary>
     public abstract Task<Dictionary<Guid, Skuld.Licensing.Engine.GroupLicense>> LicensedGroupsAsync(SkuldDb db, CancellationToken ct);

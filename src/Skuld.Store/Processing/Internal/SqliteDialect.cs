@@ -130,6 +130,40 @@ internal sealed partial class SqliteDialect : StoreDialect
             g => g.Key, g => new Skuld.Licensing.Engine.GroupLicense(g.Key, [.. g.Select(l => l.License)]));
     }
 
+    public override async Task<WriterMark?> WriterMarkAsync(SkuldDb db, CancellationToken ct)
+    {
+        await using var command = Command(db,
+            "SELECT (SELECT data_version FROM pragma_data_version()), total_changes(), (SELECT schema_version FROM pragma_schema_version())");
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        reader.Read();
+        return new WriterMark(((SqliteConnection)db.Database.GetDbConnection()).Handle!, reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+    }
+
+    public override Task<MembersRead> ReadMembersByKeyBeside(
+        SkuldDb db, Guid groupId, Guid afterId, int limit, IReadOnlyDictionary<Guid, Skuld.Licensing.Engine.GroupLicense> licensedGroups,
+        CancellationToken ct)
+    {
+        // Not pooled: a pooled reader handed back after the writer's connection would be the next batch's writer, whose
+        // WriterMark then differs and the read is dropped. Never creates the file.
+        var store = new StoreLocation(StoreProvider.Sqlite, new SqliteConnectionStringBuilder(db.Database.GetConnectionString())
+        {
+            Pooling = false,
+            Mode = SqliteOpenMode.ReadWrite,
+        }.ToString());
+        var tenantId = db.ScopedTenantId ?? throw new InvalidOperationException("Batches are read ahead in a tenant scope.");
+        return Task.Run(async () =>
+        {
+            await using var reader = SkuldDb.CreateFor(store, tenantId);
+            await reader.Database.OpenConnectionAsync(ct);
+            // DEFERRED: a read snapshot, without waiting for the write lock the batch holds.
+            await using var transaction = ((SqliteConnection)reader.Database.GetDbConnection()).BeginTransaction(deferred: true);
+            await reader.Database.UseTransactionAsync(transaction, ct);
+            var users = new Dictionary<Guid, BatchUser>(limit);
+            var members = await LoadMembersByKeyAsync(reader, groupId, afterId, limit, users, licensedGroups, ct);
+            return new MembersRead(members, users);
+        }, ct);
+    }
+
     public override async Task<List<(Guid Id, DateTimeOffset Added)>> LoadMembersByKeyAsync(
         SkuldDb db, Guid groupId, Guid? afterId, int limit, Dictionary<Guid, BatchUser> users,
         IReadOnlyDictionary<Guid, Skuld.Licensing.Engine.GroupLicense> licensedGroups, CancellationToken ct)
