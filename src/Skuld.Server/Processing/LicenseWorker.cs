@@ -24,13 +24,13 @@ internal sealed partial class LicenseWorker(
             return;
         }
         var owner = settings.Owner ?? $"{Environment.MachineName}/{Environment.ProcessId}";
-        await using var readAhead = new LicenseReadAhead();
+        await using var loop = new LicenseProcessingLoop();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await using var db = contexts.CreateDbContext();
-                var batch = await LicenseProcessing.RunBatchAsync(db, owner, settings.BatchSize, time, readAhead, stoppingToken);
+                var batch = await LicenseProcessing.RunBatchAsync(db, owner, settings.BatchSize, time, loop, stoppingToken);
                 if (batch is not null)
                 {
                     LogBatch(batch.Kind, batch.WorkId, batch.Batch, batch.Users, batch.ChangedUsers, batch.Finished);

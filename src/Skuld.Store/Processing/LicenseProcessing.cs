@@ -36,20 +36,24 @@ public static class LicenseProcessing
     /// names this process in the batch log.
     /// </summary>
     public static Task<LicenseBatchResult?> RunBatchAsync(SkuldDb db, string owner, int batchSize, TimeProvider time, CancellationToken ct) =>
-        RunBatchAsync(db, owner, batchSize, time, readAhead: null, ct);
+        RunBatchAsync(db, owner, batchSize, time, loop: null, ct);
 
     /// <summary>
-    /// As <see cref="RunBatchAsync(SkuldDb, string, int, TimeProvider, CancellationToken)"/>, taking the batch's read from
-    /// <paramref name="readAhead"/> when it holds exactly that, and leaving the next batch's read there when it can be made ahead.
+    /// As <see cref="RunBatchAsync(SkuldDb, string, int, TimeProvider, CancellationToken)"/>, as one batch of
+    /// <paramref name="loop"/>: on its writer connection, taking the batch's members from it when they were read ahead,
+    /// and leaving the next batch's read there when it can be made ahead.
     /// </summary>
     public static async Task<LicenseBatchResult?> RunBatchAsync(
-        SkuldDb db, string owner, int batchSize, TimeProvider time, LicenseReadAhead? readAhead, CancellationToken ct)
+        SkuldDb db, string owner, int batchSize, TimeProvider time, LicenseProcessingLoop? loop, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         var dialect = StoreDialect.For(db);
-        // Open for the whole batch: what the batch sets on its connection is undone on that same connection (EndBatch).
+        var loopConnection = loop is not null && await loop.AttachAsync(db, dialect, ct);
+        var readAhead = loop?.ReadAhead;
+        // Open for the whole batch: what the batch sets on a pooled connection is undone on that same connection (EndBatch).
         await db.Database.OpenConnectionAsync(ct);
         LicenseWorkItem? item = null;
+        var committed = false;
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -94,30 +98,36 @@ public static class LicenseProcessing
                 readAhead.Committing(committing);
             }
             await transaction.CommitAsync(ct);
+            committed = true;
             dialect.Committed(db);
             db.ChangeTracker.Clear();
             return result;
         }
         finally
         {
-            // Committed or rolled back by now: the connection goes back to the pool as it came.
-            if (item is not null)
+            // Committed or rolled back by now: a pooled connection goes back to the pool as it came; the loop's own is
+            // kept for its next batch, unless there is no work left or this batch failed on it.
+            if (item is not null && !loopConnection)
             {
                 dialect.EndBatch(db);
             }
             await db.Database.CloseConnectionAsync();
+            if (loopConnection && (item is null || !committed))
+            {
+                await loop!.ReleaseAsync();
+            }
         }
     }
 
-    /// <summary>Runs batches, each on a new context, until no work is left (each reading the next ahead, see <see cref="LicenseReadAhead"/>); returns how many ran.</summary>
+    /// <summary>Runs batches, each on a new context, as one <see cref="LicenseProcessingLoop"/>, until no work is left; returns how many ran.</summary>
     public static async Task<int> RunUntilIdleAsync(Func<SkuldDb> newDb, string owner, int batchSize, TimeProvider time, CancellationToken ct)
     {
-        await using var readAhead = new LicenseReadAhead();
+        await using var loop = new LicenseProcessingLoop();
         var batches = 0;
         while (true)
         {
             await using var db = newDb();
-            if (await RunBatchAsync(db, owner, batchSize, time, readAhead, ct) is null)
+            if (await RunBatchAsync(db, owner, batchSize, time, loop, ct) is null)
             {
                 return batches;
             }

@@ -9,15 +9,15 @@ namespace Skuld.Store.Processing;
 /// to spare) the next range is read on a connection of its own beside the writes. The next batch takes that read
 /// only when it is exactly what it would read itself: the same work item, batch, cursor and size, and nothing written
 /// by anyone else from the start of the current batch to the start of the next. Within the current batch nobody else
-/// can write (it holds the write lock); after it, the writer connection's <see cref="WriterMark"/> as the batch commits
-/// and again when the next batch holds the lock tell. The read's snapshot falls somewhere in between, so it is then
+/// can write (it holds the write lock); after it, the mark of the loop's own writer connection (<see cref="WriterMark"/>)
+/// as the batch commits and again when the next batch holds the lock tells. The read's snapshot falls somewhere in between, so it is then
 /// what the next batch would read. Otherwise the next batch drops the read and reads again.
 /// </summary>
 /// <remarks>
-/// One per processing loop (<see cref="LicenseProcessing.RunUntilIdleAsync"/>, the server's worker), used by one batch at
-/// a time; it holds at most one read. Dispose it when the loop ends: that waits for a read still running.
+/// Part of a <see cref="LicenseProcessingLoop"/>, used by one batch at a time; it holds at most one read. Disposing it
+/// waits for a read still running.
 /// </remarks>
-public sealed class LicenseReadAhead : IAsyncDisposable
+internal sealed class LicenseReadAhead : IAsyncDisposable
 {
     private readonly CancellationTokenSource stopping = new();
     private (ReadAheadKey Key, Task<MembersRead> Read)? pending;

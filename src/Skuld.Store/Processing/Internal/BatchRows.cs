@@ -35,12 +35,12 @@ internal readonly record struct RowWrite(Guid UserId, AssignmentState State, boo
 }
 
 /// <summary>
-/// What the store has seen on the batch's connection: the connection, how often other connections committed since it
-/// opened (SQLite's <c>PRAGMA data_version</c>, which its own commits leave alone), how many rows it changed itself
-/// (<c>total_changes()</c>: it is pooled, and API requests write on it between batches) and the schema version. Equal
-/// marks read at two moments mean nothing was written to the store in between.
+/// What the store has seen on a processing loop's own writer connection (<see cref="LicenseProcessingLoop"/>): the
+/// connection, and how often other connections committed since it opened (SQLite's <c>PRAGMA data_version</c>, which its
+/// own commits leave alone). Only the loop's batches write on it, so equal marks read at two moments mean nothing but
+/// those batches wrote to the store in between.
 /// </summary>
-internal readonly record struct WriterMark(object Connection, long DataVersion, long OwnChanges, long SchemaVersion);
+internal readonly record struct WriterMark(object Connection, long DataVersion);
 
 /// <summary>What <see cref="StoreDialect.LoadMembersByKeyAsync"/> read: the members, and the users among them.</summary>
 internal sealed record MembersRead(List<(Guid Id, DateTimeOffset Added)> Members, Dictionary<Guid, BatchUser> Users);
@@ -109,8 +109,9 @@ internal abstract partial class StoreDialect
     }
 
     /// <summary>
-    /// The <see cref="WriterMark"/> of the context's connection, read in the batch's transaction before it writes and
-    /// again after it committed; null where batches are not read ahead (PostgreSQL, whose batch reads its users FOR UPDATE).
+    /// The <see cref="WriterMark"/> of the context's connection (a loop's own), read in the batch's transaction before it
+    /// writes and again before it commits; null where batches are not read ahead (PostgreSQL, whose batch reads its users
+    /// FOR UPDATE).
     /// </summary>
     public virtual Task<WriterMark?> WriterMarkAsync(SkuldDb db, CancellationToken ct) => Task.FromResult<WriterMark?>(null);
 
@@ -122,6 +123,13 @@ internal abstract partial class StoreDialect
         SkuldDb db, Guid groupId, Guid afterId, int limit, IReadOnlyDictionary<Guid, Skuld.Licensing.Engine.GroupLicense> licensedGroups,
         CancellationToken ct) =>
         throw new NotSupportedException("This store does not read batches ahead.");
+
+    /// <summary>
+    /// A connection of a processing loop's own, open and set up for batches, kept across them (SQLite: its page cache
+    /// stays large and warm, and it is not handed to anyone else between batches); null where batches take pooled ones.
+    /// </summary>
+    public virtual Task<System.Data.Common.DbConnection?> OpenLoopConnectionAsync(SkuldDb db, CancellationToken ct) =>
+        Task.FromResult<System.Data.Common.DbConnection?>(null);
 
     /// <summary>The tenant's licensed groups with their products.</summary>
     public abstract Task<Dictionary<Guid, Skuld.Licensing.Engine.GroupLicense>> LicensedGroupsAsync(SkuldDb db, CancellationToken ct);

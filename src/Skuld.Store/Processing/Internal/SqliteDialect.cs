@@ -5,6 +5,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Skuld.Licensing.Engine;
 using Skuld.Store.Audit;
+using Skuld.Store.Providers;
 
 namespace Skuld.Store.Processing.Internal;
 
@@ -32,8 +33,30 @@ internal sealed partial class SqliteDialect : StoreDialect
         // write into the whole license table in membership order, not key order. Applies to this pooled connection.
         // The log is copied into the file beside processing (Committed); the writer checkpoints itself only when
         // that falls far behind.
-        await using var command = Command(db, "PRAGMA cache_size = -262144; PRAGMA wal_autocheckpoint = 65536");
+        await using var command = Command(db, BatchCache);
         await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private const string BatchCache = "PRAGMA cache_size = -262144; PRAGMA wal_autocheckpoint = 65536";
+
+    public override async Task<System.Data.Common.DbConnection?> OpenLoopConnectionAsync(SkuldDb db, CancellationToken ct)
+    {
+        // Not pooled: it would be handed to API requests between batches, with its 256 MB cache.
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false }.ToString());
+        try
+        {
+            await connection.OpenAsync(ct);
+            await SqlitePragmas.ApplyAsync(connection, ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = BatchCache;
+            await command.ExecuteNonQueryAsync(ct);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     public override void Committed(SkuldDb db) => SqliteCheckpoints.Request(db.Database.GetConnectionString()!);
@@ -132,19 +155,16 @@ internal sealed partial class SqliteDialect : StoreDialect
 
     public override async Task<WriterMark?> WriterMarkAsync(SkuldDb db, CancellationToken ct)
     {
-        await using var command = Command(db,
-            "SELECT (SELECT data_version FROM pragma_data_version()), total_changes(), (SELECT schema_version FROM pragma_schema_version())");
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        reader.Read();
-        return new WriterMark(((SqliteConnection)db.Database.GetDbConnection()).Handle!, reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+        await using var command = Command(db, "PRAGMA data_version");
+        var version = (long)(await command.ExecuteScalarAsync(ct))!;
+        return new WriterMark(((SqliteConnection)db.Database.GetDbConnection()).Handle!, version);
     }
 
     public override Task<MembersRead> ReadMembersByKeyBeside(
         SkuldDb db, Guid groupId, Guid afterId, int limit, IReadOnlyDictionary<Guid, Skuld.Licensing.Engine.GroupLicense> licensedGroups,
         CancellationToken ct)
     {
-        // Not pooled: a pooled reader handed back after the writer's connection would be the next batch's writer, whose
-        // WriterMark then differs and the read is dropped. Never creates the file.
+        // Not pooled (its cache would go to API requests), never creating the file.
         var store = new StoreLocation(StoreProvider.Sqlite, new SqliteConnectionStringBuilder(db.Database.GetConnectionString())
         {
             Pooling = false,
