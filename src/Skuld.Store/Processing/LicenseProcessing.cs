@@ -177,7 +177,7 @@ public static class LicenseProcessing
         {
             // No batch writes into another's key range: the next one's members can be read now, while this one writes.
             readAhead.Start(new ReadAheadKey(item.Id, item.Batches + 1, next, batchSize, null),
-                dialect.ReadMembersByKeyBeside(db, item.GroupId ?? Guid.Empty, next, batchSize, membershipsOf, readAhead.Stopping));
+                dialect.ReadMembersByKeyBesideAsync(db, item.GroupId ?? Guid.Empty, next, batchSize, membershipsOf, readAhead.Stopping));
         }
         if (!slice.Loaded)
         {

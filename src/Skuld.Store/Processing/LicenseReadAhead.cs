@@ -9,9 +9,10 @@ namespace Skuld.Store.Processing;
 /// to spare) the next range is read on a connection of its own beside the writes. The next batch takes that read
 /// only when it is exactly what it would read itself: the same work item, batch, cursor and size, and nothing written
 /// by anyone else from the start of the current batch to the start of the next. Within the current batch nobody else
-/// can write (it holds the write lock); after it, the mark of the loop's own writer connection (<see cref="WriterMark"/>)
-/// as the batch commits and again when the next batch holds the lock tells. The read's snapshot falls somewhere in between, so it is then
-/// what the next batch would read. Otherwise the next batch drops the read and reads again.
+/// can write (it holds the write lock); for the gap between the batches, the mark of the loop's own writer connection
+/// (<see cref="WriterMark"/>) as the batch commits and again when the next batch holds the lock tells. The read's
+/// snapshot falls somewhere in that span, so it is then what the next batch would read. Otherwise the next batch drops
+/// the read and reads again.
 /// </summary>
 /// <remarks>
 /// Part of a <see cref="LicenseProcessingLoop"/>, used by one batch at a time; it holds at most one read. Disposing it

@@ -119,7 +119,7 @@ internal abstract partial class StoreDialect
     /// Starts <see cref="LoadMembersByKeyAsync"/> for the context's tenant on a connection of its own, in one read
     /// transaction, on another thread (see <see cref="LicenseReadAhead"/>); only where <see cref="WriterMarkAsync"/> gives a mark.
     /// </summary>
-    public virtual Task<MembersRead> ReadMembersByKeyBeside(
+    public virtual Task<MembersRead> ReadMembersByKeyBesideAsync(
         SkuldDb db, Guid groupId, Guid afterId, int limit, IReadOnlyDictionary<Guid, Skuld.Licensing.Engine.GroupLicense> licensedGroups,
         CancellationToken ct) =>
         throw new NotSupportedException("This store does not read batches ahead.");

@@ -30,7 +30,8 @@ internal sealed partial class SqliteDialect : StoreDialect
     public override async Task LockSeatsAsync(SkuldDb db, CancellationToken ct)
     {
         // No lock needed (the writer lock is held); a large page cache instead, because a group's batches
-        // write into the whole license table in membership order, not key order. Applies to this pooled connection.
+        // write into the whole license table in membership order, not key order. Applies to the batch's connection (a pooled
+        // one is set back by EndBatch; a processing loop's own keeps it).
         // The log is copied into the file beside processing (Committed); the writer checkpoints itself only when
         // that falls far behind.
         await using var command = Command(db, BatchCache);
@@ -160,7 +161,7 @@ internal sealed partial class SqliteDialect : StoreDialect
         return new WriterMark(((SqliteConnection)db.Database.GetDbConnection()).Handle!, version);
     }
 
-    public override Task<MembersRead> ReadMembersByKeyBeside(
+    public override Task<MembersRead> ReadMembersByKeyBesideAsync(
         SkuldDb db, Guid groupId, Guid afterId, int limit, IReadOnlyDictionary<Guid, Skuld.Licensing.Engine.GroupLicense> licensedGroups,
         CancellationToken ct)
     {
