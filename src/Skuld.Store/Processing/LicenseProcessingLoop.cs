@@ -23,7 +23,9 @@ public sealed class LicenseProcessingLoop : IAsyncDisposable
     /// <summary>Whether the loop holds a writer connection of its own now.</summary>
     internal bool HoldsConnection => writer is not null;
 
-    /// <summary>Gives <paramref name="db"/> (fresh, not yet opened) the loop's writer connection; false where batches take pooled ones.</summary>
+    /// <summary>
+    /// Gives <paramref name="db"/> (fresh, not yet opened) the loop's writer connection; false where batches take pooled ones.
+    /// </summary>
     internal async Task<bool> AttachAsync(SkuldDb db, StoreDialect dialect, CancellationToken ct)
     {
         writer ??= await dialect.OpenLoopConnectionAsync(db, ct);

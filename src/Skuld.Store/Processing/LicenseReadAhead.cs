@@ -37,7 +37,8 @@ internal sealed class LicenseReadAhead : IAsyncDisposable
 
     /// <summary>
     /// Holds <paramref name="read"/> (started in the batch's transaction) for the batch that will ask with
-    /// <paramref name="key"/> and the writer's mark as this batch commits (<see cref="Committing"/>), in place of any earlier one.
+    /// <paramref name="key"/> and the writer's mark as this batch commits (<see cref="Committing"/>), in place of any
+    /// earlier one.
     /// </summary>
     internal void Start(ReadAheadKey key, Task<MembersRead> read)
     {
@@ -64,9 +65,10 @@ internal sealed class LicenseReadAhead : IAsyncDisposable
     /// </summary>
     internal async Task<MembersRead?> TakeAsync(LicenseWorkItem item, int batchSize, WriterMark? writer)
     {
-        ReadAheadKey? key = item is { Kind: LicenseWorkKind.Group, Phase: LicenseWorkPhase.MembersByKey, CursorMemberId: { } cursor } && writer is not null
-            ? new ReadAheadKey(item.Id, item.Batches, cursor, batchSize, writer)
-            : null;
+        ReadAheadKey? key =
+            item is { Kind: LicenseWorkKind.Group, Phase: LicenseWorkPhase.MembersByKey, CursorMemberId: { } cursor } && writer is not null
+                ? new ReadAheadKey(item.Id, item.Batches, cursor, batchSize, writer)
+                : null;
         if (pending is not { } held || held.Key != key)
         {
             Drop();
