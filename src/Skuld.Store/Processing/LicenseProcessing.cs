@@ -49,7 +49,8 @@ public static class LicenseProcessing
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         var dialect = StoreDialect.For(db);
         var loopConnection = loop is not null && await loop.AttachAsync(db, dialect, ct);
-        var readAhead = loop?.ReadAhead;
+        // Batches read ahead on a loop's own connection only (SQLite): its mark is theirs alone.
+        var readAhead = loopConnection ? loop!.ReadAhead : null;
         // Open for the whole batch: what the batch sets on a pooled connection is undone on that same connection (EndBatch).
         await db.Database.OpenConnectionAsync(ct);
         LicenseWorkItem? item = null;
@@ -69,9 +70,7 @@ public static class LicenseProcessing
             MembersRead? ahead = null;
             if (readAhead is not null)
             {
-                var writer = await dialect.WriterMarkAsync(db, ct);
-                ahead = await readAhead.TakeAsync(item, batchSize, writer);
-                readAhead = writer is null ? null : readAhead; // a store that does not read ahead
+                ahead = await readAhead.TakeAsync(item, batchSize, await dialect.WriterMarkAsync(db, ct));
             }
 
             // Whole microseconds, as PostgreSQL stores times: the batch's audit events are sealed before they are written.

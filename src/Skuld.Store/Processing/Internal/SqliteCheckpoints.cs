@@ -21,7 +21,7 @@ internal static class SqliteCheckpoints
     private sealed class Checkpointer(string connectionString)
     {
         // Never creates the file: a store deleted meanwhile (a test's) fails the open, and that is all.
-        private readonly string readWrite = new SqliteConnectionStringBuilder(connectionString) { Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString();
+        private readonly string readWrite = SqliteDialect.OwnConnectionString(connectionString);
         private readonly Lock gate = new();
         private bool running;
         private bool again;

@@ -40,10 +40,17 @@ internal sealed partial class SqliteDialect : StoreDialect
 
     private const string BatchCache = "PRAGMA cache_size = -262144; PRAGMA wal_autocheckpoint = 65536";
 
+    /// <summary>
+    /// The store's connection string for a connection of its own beside the pooled ones (a processing loop's writer, a
+    /// read ahead, the checkpointer): not pooled, so neither it nor its page cache is handed to API requests afterwards,
+    /// and never creating the file (a store deleted meanwhile fails the open).
+    /// </summary>
+    internal static string OwnConnectionString(string? connectionString) =>
+        new SqliteConnectionStringBuilder(connectionString) { Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString();
+
     public override async Task<System.Data.Common.DbConnection?> OpenLoopConnectionAsync(SkuldDb db, CancellationToken ct)
     {
-        // Not pooled: it would be handed to API requests between batches, with its 256 MB cache.
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false }.ToString());
+        var connection = new SqliteConnection(OwnConnectionString(db.Database.GetConnectionString()));
         try
         {
             await connection.OpenAsync(ct);
@@ -165,12 +172,7 @@ internal sealed partial class SqliteDialect : StoreDialect
         SkuldDb db, Guid groupId, Guid afterId, int limit, IReadOnlyDictionary<Guid, Skuld.Licensing.Engine.GroupLicense> licensedGroups,
         CancellationToken ct)
     {
-        // Not pooled (its cache would go to API requests), never creating the file.
-        var store = new StoreLocation(StoreProvider.Sqlite, new SqliteConnectionStringBuilder(db.Database.GetConnectionString())
-        {
-            Pooling = false,
-            Mode = SqliteOpenMode.ReadWrite,
-        }.ToString());
+        var store = new StoreLocation(StoreProvider.Sqlite, OwnConnectionString(db.Database.GetConnectionString()));
         var tenantId = db.ScopedTenantId ?? throw new InvalidOperationException("Batches are read ahead in a tenant scope.");
         return Task.Run(async () =>
         {
